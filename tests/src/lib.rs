@@ -1,0 +1,1 @@
+//! End-to-end tests of the berth binary live in `tests/`; this library is empty.
