@@ -19,11 +19,17 @@ pub struct Signature {
 
 impl Signature {
     pub fn new(params: Vec<GoType>) -> Signature {
-        Signature { params, variadic: None }
+        Signature {
+            params,
+            variadic: None,
+        }
     }
 
     pub fn variadic(params: Vec<GoType>, rest: GoType) -> Signature {
-        Signature { params, variadic: Some(rest) }
+        Signature {
+            params,
+            variadic: Some(rest),
+        }
     }
 }
 
@@ -40,7 +46,10 @@ pub struct FuncError {
 
 impl FuncError {
     pub fn new(message: impl Into<String>) -> FuncError {
-        FuncError { message: message.into(), nested: false }
+        FuncError {
+            message: message.into(),
+            nested: false,
+        }
     }
 }
 
@@ -60,7 +69,10 @@ impl Function {
     where
         F: Fn(&mut CallContext<'_>, Vec<Value>) -> Result<Value, FuncError> + Send + Sync + 'static,
     {
-        Function { signature, body: Arc::new(body) }
+        Function {
+            signature,
+            body: Arc::new(body),
+        }
     }
 }
 

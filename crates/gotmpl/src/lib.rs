@@ -1,13 +1,24 @@
 //! A faithful implementation of Go's `text/template`: Go-typed values, the lexer and
 //! parser, the executor with Go's builtins and error texts, and Go's `fmt` printing.
 
+mod ast;
+mod builtins;
+pub mod error;
 pub mod exec;
 pub mod func;
+pub mod gofmt;
+mod lexer;
 pub mod object;
+mod parser;
+pub mod strconv;
+pub mod template;
 pub mod types;
 pub mod value;
 
+pub use error::{ExecError, ParseError};
+pub use exec::CallContext;
 pub use func::{FuncError, Function, Signature};
 pub use object::Object;
+pub use template::{MissingKey, Templates};
 pub use types::{GoType, IntKind, UintKind};
 pub use value::{List, Map, MapType, Value};

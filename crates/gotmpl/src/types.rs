@@ -104,7 +104,10 @@ impl GoType {
 
     /// Whether a nil can be assigned to a parameter of this type.
     pub fn can_be_nil(&self) -> bool {
-        matches!(self, GoType::Interface | GoType::Slice(_) | GoType::Map(..) | GoType::Nil)
+        matches!(
+            self,
+            GoType::Interface | GoType::Slice(_) | GoType::Map(..) | GoType::Nil
+        )
     }
 }
 

@@ -166,12 +166,18 @@ pub struct MapType {
 impl MapType {
     /// `map[string]interface {}`.
     pub fn interface() -> MapType {
-        MapType { name: None, elem: GoType::Interface }
+        MapType {
+            name: None,
+            elem: GoType::Interface,
+        }
     }
 
     /// A named type whose underlying type is `map[string]interface {}`.
     pub fn named(name: &str) -> MapType {
-        MapType { name: Some(name.into()), elem: GoType::Interface }
+        MapType {
+            name: Some(name.into()),
+            elem: GoType::Interface,
+        }
     }
 
     pub fn go_type(&self) -> GoType {
@@ -193,7 +199,10 @@ pub struct Map {
 
 impl Map {
     pub fn new(ty: MapType, entries: BTreeMap<String, Value>) -> Map {
-        Map { ty, entries: RwLock::new(entries) }
+        Map {
+            ty,
+            entries: RwLock::new(entries),
+        }
     }
 
     /// Reads the entries. Never hold the guard while running template code.
@@ -232,6 +241,9 @@ impl Map {
 
     /// A snapshot of the entries, in sorted key order.
     pub fn entries(&self) -> Vec<(String, Value)> {
-        self.read().iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+        self.read()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
     }
 }

@@ -1,0 +1,736 @@
+//! The template parser: turns the item stream into trees, one for the top-level text
+//! and one for each `define` and `block`, with Go's look-ahead, variable scoping,
+//! function checks and error texts.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::ast::*;
+use crate::error::ParseError;
+use crate::lexer::{lex, Item, ItemKind, LexOptions};
+use crate::strconv;
+
+/// Go's limit on nested parenthesised pipelines.
+const MAX_EXPRESSION_DEPTH: usize = 10000;
+
+/// The trees one parse produced, by template name, in definition order.
+pub type TreeSet = Vec<(String, Arc<Tree>)>;
+
+/// Parses `text` as the template `name` from the file `parse_name`. `has_function`
+/// tells whether an identifier names a function.
+pub fn parse(
+    name: &str,
+    parse_name: &str,
+    text: &str,
+    has_function: &dyn Fn(&str) -> bool,
+) -> Result<TreeSet, ParseError> {
+    let options = LexOptions {
+        break_ok: !has_function("break"),
+        continue_ok: !has_function("continue"),
+    };
+    let items = lex(text, options);
+    let text: Arc<str> = Arc::from(text);
+    let mut parser = Parser {
+        items,
+        next_item: 0,
+        token: [eof_item(), eof_item(), eof_item()],
+        peek_count: 0,
+        vars: vec!["$".to_string()],
+        has_function,
+        parse_name: parse_name.to_string(),
+        action_line: 0,
+        range_depth: 0,
+        expression_depth: 0,
+        set: Vec::new(),
+        index: HashMap::new(),
+        text,
+    };
+    let root = parser.parse_top()?;
+    parser.add(name.to_string(), root)?;
+    Ok(parser.set)
+}
+
+fn eof_item() -> Item {
+    Item {
+        kind: ItemKind::Eof,
+        pos: 0,
+        val: String::new(),
+        line: 0,
+    }
+}
+
+struct Parser<'a> {
+    items: Vec<Item>,
+    next_item: usize,
+    token: [Item; 3],
+    peek_count: usize,
+    vars: Vec<String>,
+    has_function: &'a dyn Fn(&str) -> bool,
+    parse_name: String,
+    action_line: usize,
+    range_depth: usize,
+    expression_depth: usize,
+    set: TreeSet,
+    index: HashMap<String, usize>,
+    text: Arc<str>,
+}
+
+type PResult<T> = Result<T, ParseError>;
+
+/// What `textOrAction` produced: a node, or the `{{end}}`/`{{else}}` that closes a list.
+enum Parsed {
+    Node(Node),
+    End,
+    Else(usize),
+}
+
+/// What closed a list: `{{end}}` or `{{else}}`, with its position.
+enum Closer {
+    End,
+    Else(usize),
+}
+
+impl Closer {
+    fn describe(&self) -> &'static str {
+        match self {
+            Closer::End => "{{end}}",
+            Closer::Else(_) => "{{else}}",
+        }
+    }
+}
+
+impl<'a> Parser<'a> {
+    fn lex_next(&mut self) -> Item {
+        match self.items.get(self.next_item) {
+            Some(item) => {
+                self.next_item += 1;
+                item.clone()
+            }
+            None => self.items.last().cloned().unwrap_or_else(eof_item),
+        }
+    }
+
+    fn next(&mut self) -> Item {
+        if self.peek_count > 0 {
+            self.peek_count -= 1;
+        } else {
+            self.token[0] = self.lex_next();
+        }
+        self.token[self.peek_count].clone()
+    }
+
+    fn backup(&mut self) {
+        self.peek_count += 1;
+    }
+
+    fn backup2(&mut self, t1: Item) {
+        self.token[1] = t1;
+        self.peek_count = 2;
+    }
+
+    fn backup3(&mut self, t2: Item, t1: Item) {
+        self.token[1] = t1;
+        self.token[2] = t2;
+        self.peek_count = 3;
+    }
+
+    fn peek(&mut self) -> Item {
+        if self.peek_count > 0 {
+            return self.token[self.peek_count - 1].clone();
+        }
+        self.peek_count = 1;
+        self.token[0] = self.lex_next();
+        self.token[0].clone()
+    }
+
+    fn next_non_space(&mut self) -> Item {
+        loop {
+            let t = self.next();
+            if t.kind != ItemKind::Space {
+                return t;
+            }
+        }
+    }
+
+    fn peek_non_space(&mut self) -> Item {
+        let t = self.next_non_space();
+        self.backup();
+        t
+    }
+
+    fn errorf(&self, message: impl std::fmt::Display) -> ParseError {
+        ParseError::new(format!(
+            "template: {}:{}: {}",
+            self.parse_name, self.token[0].line, message
+        ))
+    }
+
+    fn expect(&mut self, kind: ItemKind, context: &str) -> PResult<Item> {
+        let token = self.next_non_space();
+        if token.kind != kind {
+            return Err(self.unexpected(&token, context));
+        }
+        Ok(token)
+    }
+
+    fn unexpected(&self, token: &Item, context: &str) -> ParseError {
+        if token.kind == ItemKind::Error {
+            let mut extra = String::new();
+            if self.action_line != 0 && self.action_line != token.line {
+                extra = format!(
+                    " in action started at {}:{}",
+                    self.parse_name, self.action_line
+                );
+                if token.val.ends_with(" action") {
+                    extra = extra[" in action".len()..].to_string();
+                }
+            }
+            return self.errorf(format!("{token}{extra}"));
+        }
+        self.errorf(format!("unexpected {token} in {context}"))
+    }
+
+    /// Adds a finished tree to this parse's set: a non-empty redefinition within
+    /// one parse is an error, an empty one is ignored.
+    fn add(&mut self, name: String, root: ListNode) -> PResult<()> {
+        let tree = Arc::new(Tree {
+            name: name.clone(),
+            parse_name: self.parse_name.clone(),
+            text: self.text.clone(),
+            root,
+        });
+        match self.index.get(&name) {
+            None => {
+                self.index.insert(name.clone(), self.set.len());
+                self.set.push((name, tree));
+            }
+            Some(&i) => {
+                if self.set[i].1.root.is_empty_tree() {
+                    self.set[i].1 = tree;
+                } else if !tree.root.is_empty_tree() {
+                    return Err(self.errorf(format!(
+                        "template: multiple definition of template {}",
+                        crate::gofmt::quote(&name)
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn parse_top(&mut self) -> PResult<ListNode> {
+        let mut root = ListNode {
+            pos: self.peek().pos,
+            nodes: Vec::new(),
+        };
+        while self.peek().kind != ItemKind::Eof {
+            if self.peek().kind == ItemKind::LeftDelim {
+                let delim = self.next();
+                if self.next_non_space().kind == ItemKind::Define {
+                    self.parse_definition()?;
+                    continue;
+                }
+                self.backup2(delim);
+            }
+            match self.text_or_action()? {
+                Parsed::Node(n) => root.nodes.push(n),
+                Parsed::End => return Err(self.errorf("unexpected {{end}}")),
+                Parsed::Else(_) => return Err(self.errorf("unexpected {{else}}")),
+            }
+        }
+        Ok(root)
+    }
+
+    fn parse_definition(&mut self) -> PResult<()> {
+        let context = "define clause";
+        let token = self.next_non_space();
+        if token.kind != ItemKind::String && token.kind != ItemKind::RawString {
+            return Err(self.unexpected(&token, context));
+        }
+        let name = strconv::unquote(&token.val).map_err(|e| self.errorf(e))?;
+        self.expect(ItemKind::RightDelim, context)?;
+        let saved_vars = std::mem::replace(&mut self.vars, vec!["$".to_string()]);
+        let (list, end) = self.item_list()?;
+        self.vars = saved_vars;
+        if !matches!(end, Closer::End) {
+            return Err(self.errorf(format!("unexpected {} in {context}", end.describe())));
+        }
+        self.add(name, list)
+    }
+
+    fn item_list(&mut self) -> PResult<(ListNode, Closer)> {
+        stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || {
+            let mut list = ListNode {
+                pos: self.peek_non_space().pos,
+                nodes: Vec::new(),
+            };
+            while self.peek_non_space().kind != ItemKind::Eof {
+                match self.text_or_action()? {
+                    Parsed::Node(n) => list.nodes.push(n),
+                    Parsed::End => return Ok((list, Closer::End)),
+                    Parsed::Else(pos) => return Ok((list, Closer::Else(pos))),
+                }
+            }
+            Err(self.errorf("unexpected EOF"))
+        })
+    }
+
+    fn text_or_action(&mut self) -> PResult<Parsed> {
+        let token = self.next_non_space();
+        match token.kind {
+            ItemKind::Text => Ok(Parsed::Node(Node::Text(TextNode {
+                pos: token.pos,
+                text: Arc::from(token.val.as_str()),
+            }))),
+            ItemKind::LeftDelim => {
+                self.action_line = token.line;
+                let result = self.action();
+                self.action_line = 0;
+                result
+            }
+            _ => Err(self.unexpected(&token, "input")),
+        }
+    }
+
+    fn action(&mut self) -> PResult<Parsed> {
+        let token = self.next_non_space();
+        match token.kind {
+            ItemKind::Block => return self.block_control().map(Parsed::Node),
+            ItemKind::Break => {
+                return self
+                    .loop_control(token.pos, "{{break}}", true)
+                    .map(Parsed::Node)
+            }
+            ItemKind::Continue => {
+                return self
+                    .loop_control(token.pos, "{{continue}}", false)
+                    .map(Parsed::Node)
+            }
+            ItemKind::Else => return self.else_control(),
+            ItemKind::End => {
+                self.expect(ItemKind::RightDelim, "end")?;
+                return Ok(Parsed::End);
+            }
+            ItemKind::If => return self.branch("if").map(|b| Parsed::Node(Node::If(b))),
+            ItemKind::Range => return self.branch("range").map(|b| Parsed::Node(Node::Range(b))),
+            ItemKind::Template => return self.template_control().map(Parsed::Node),
+            ItemKind::With => return self.branch("with").map(|b| Parsed::Node(Node::With(b))),
+            _ => {}
+        }
+        self.backup();
+        let pos = self.peek().pos;
+        let pipe = self.pipeline("command", ItemKind::RightDelim)?;
+        Ok(Parsed::Node(Node::Action(ActionNode { pos, pipe })))
+    }
+
+    fn loop_control(&mut self, pos: usize, name: &str, is_break: bool) -> PResult<Node> {
+        let token = self.next_non_space();
+        if token.kind != ItemKind::RightDelim {
+            return Err(self.unexpected(&token, name));
+        }
+        if self.range_depth == 0 {
+            return Err(self.errorf(format!("{name} outside {{{{range}}}}")));
+        }
+        Ok(if is_break {
+            Node::Break(pos)
+        } else {
+            Node::Continue(pos)
+        })
+    }
+
+    fn else_control(&mut self) -> PResult<Parsed> {
+        let peek = self.peek_non_space();
+        if peek.kind == ItemKind::If || peek.kind == ItemKind::With {
+            return Ok(Parsed::Else(peek.pos));
+        }
+        let token = self.expect(ItemKind::RightDelim, "else")?;
+        Ok(Parsed::Else(token.pos))
+    }
+
+    fn branch(&mut self, context: &str) -> PResult<BranchNode> {
+        let saved = self.vars.len();
+        let result = self.branch_inner(context);
+        self.vars.truncate(saved);
+        result
+    }
+
+    fn branch_inner(&mut self, context: &str) -> PResult<BranchNode> {
+        let pipe = self.pipeline(context, ItemKind::RightDelim)?;
+        if context == "range" {
+            self.range_depth += 1;
+        }
+        let listed = self.item_list();
+        if context == "range" {
+            self.range_depth -= 1;
+        }
+        let (list, next) = listed?;
+        let mut else_list = None;
+        match next {
+            Closer::End => {}
+            Closer::Else(else_pos) => {
+                if context == "if" && self.peek().kind == ItemKind::If {
+                    self.next();
+                    let nested = self.branch("if")?;
+                    else_list = Some(ListNode {
+                        pos: else_pos,
+                        nodes: vec![Node::If(nested)],
+                    });
+                } else if context == "with" && self.peek().kind == ItemKind::With {
+                    self.next();
+                    let nested = self.branch("with")?;
+                    else_list = Some(ListNode {
+                        pos: else_pos,
+                        nodes: vec![Node::With(nested)],
+                    });
+                } else {
+                    let (list, next) = self.item_list()?;
+                    if !matches!(next, Closer::End) {
+                        return Err(self.errorf(format!("expected end; found {}", next.describe())));
+                    }
+                    else_list = Some(list);
+                }
+            }
+        }
+        Ok(BranchNode {
+            pos: pipe.pos,
+            pipe,
+            list,
+            else_list,
+        })
+    }
+
+    fn template_name(&mut self, token: &Item, context: &str) -> PResult<String> {
+        match token.kind {
+            ItemKind::String | ItemKind::RawString => {
+                strconv::unquote(&token.val).map_err(|e| self.errorf(e))
+            }
+            _ => Err(self.unexpected(token, context)),
+        }
+    }
+
+    fn template_control(&mut self) -> PResult<Node> {
+        let context = "template clause";
+        let token = self.next_non_space();
+        let name = self.template_name(&token, context)?;
+        let mut pipe = None;
+        if self.next_non_space().kind != ItemKind::RightDelim {
+            self.backup();
+            pipe = Some(self.pipeline(context, ItemKind::RightDelim)?);
+        }
+        Ok(Node::Template(TemplateNode {
+            pos: token.pos,
+            name,
+            pipe,
+        }))
+    }
+
+    fn block_control(&mut self) -> PResult<Node> {
+        let context = "block clause";
+        let token = self.next_non_space();
+        let name = self.template_name(&token, context)?;
+        let pipe = self.pipeline(context, ItemKind::RightDelim)?;
+        let saved_vars = std::mem::replace(&mut self.vars, vec!["$".to_string()]);
+        let saved_depth = std::mem::replace(&mut self.range_depth, 0);
+        let listed = self.item_list();
+        self.vars = saved_vars;
+        self.range_depth = saved_depth;
+        let (list, end) = listed?;
+        if !matches!(end, Closer::End) {
+            return Err(self.errorf(format!("unexpected {} in {context}", end.describe())));
+        }
+        self.add(name.clone(), list)?;
+        Ok(Node::Template(TemplateNode {
+            pos: token.pos,
+            name,
+            pipe: Some(pipe),
+        }))
+    }
+
+    fn pipeline(&mut self, context: &str, end: ItemKind) -> PResult<PipeNode> {
+        let token = self.peek_non_space();
+        let mut pipe = PipeNode {
+            pos: token.pos,
+            is_assign: false,
+            decl: Vec::new(),
+            cmds: Vec::new(),
+        };
+        'decls: loop {
+            let v = self.peek_non_space();
+            if v.kind != ItemKind::Variable {
+                break;
+            }
+            self.next();
+            let after_variable = self.peek();
+            let next = self.peek_non_space();
+            if next.kind == ItemKind::Assign || next.kind == ItemKind::Declare {
+                pipe.is_assign = next.kind == ItemKind::Assign;
+                self.next_non_space();
+                pipe.decl.push(VariableNode {
+                    pos: v.pos,
+                    ident: vec![v.val.clone()],
+                });
+                self.vars.push(v.val.clone());
+            } else if next.kind == ItemKind::Char && next.val == "," {
+                self.next_non_space();
+                pipe.decl.push(VariableNode {
+                    pos: v.pos,
+                    ident: vec![v.val.clone()],
+                });
+                self.vars.push(v.val.clone());
+                if context == "range" && pipe.decl.len() < 2 {
+                    match self.peek_non_space().kind {
+                        ItemKind::Variable | ItemKind::RightDelim | ItemKind::RightParen => {
+                            continue 'decls
+                        }
+                        _ => return Err(self.errorf("range can only initialize variables")),
+                    }
+                }
+                return Err(self.errorf(format!("too many declarations in {context}")));
+            } else if after_variable.kind == ItemKind::Space {
+                self.backup3(v, after_variable);
+            } else {
+                self.backup2(v);
+            }
+            break;
+        }
+        loop {
+            let token = self.next_non_space();
+            match token.kind {
+                k if k == end => {
+                    self.check_pipeline(&pipe, context)?;
+                    return Ok(pipe);
+                }
+                ItemKind::Bool
+                | ItemKind::CharConstant
+                | ItemKind::Complex
+                | ItemKind::Dot
+                | ItemKind::Field
+                | ItemKind::Identifier
+                | ItemKind::Number
+                | ItemKind::Nil
+                | ItemKind::RawString
+                | ItemKind::String
+                | ItemKind::Variable
+                | ItemKind::LeftParen => {
+                    self.backup();
+                    let cmd = self.command()?;
+                    pipe.cmds.push(cmd);
+                }
+                _ => return Err(self.unexpected(&token, context)),
+            }
+        }
+    }
+
+    fn check_pipeline(&self, pipe: &PipeNode, context: &str) -> PResult<()> {
+        if pipe.cmds.is_empty() {
+            return Err(self.errorf(format!("missing value for {context}")));
+        }
+        for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
+            if matches!(
+                c.args[0],
+                Arg::Bool { .. } | Arg::Dot(_) | Arg::Nil(_) | Arg::Number(_) | Arg::String { .. }
+            ) {
+                return Err(self.errorf(format!(
+                    "non executable command in pipeline stage {}",
+                    i + 1
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn command(&mut self) -> PResult<CommandNode> {
+        let mut cmd = CommandNode {
+            pos: self.peek_non_space().pos,
+            args: Vec::new(),
+        };
+        loop {
+            self.peek_non_space();
+            if let Some(operand) = self.operand()? {
+                cmd.args.push(operand);
+            }
+            let token = self.next();
+            match token.kind {
+                ItemKind::Space => continue,
+                ItemKind::RightDelim | ItemKind::RightParen => self.backup(),
+                ItemKind::Pipe => {}
+                _ => return Err(self.unexpected(&token, "operand")),
+            }
+            break;
+        }
+        if cmd.args.is_empty() {
+            return Err(self.errorf("empty command"));
+        }
+        Ok(cmd)
+    }
+
+    fn operand(&mut self) -> PResult<Option<Arg>> {
+        let Some(node) = self.term()? else {
+            return Ok(None);
+        };
+        if self.peek().kind != ItemKind::Field {
+            return Ok(Some(node));
+        }
+        let chain_pos = self.peek().pos;
+        let mut fields = Vec::new();
+        while self.peek().kind == ItemKind::Field {
+            let field = self.next();
+            fields.push(field.val[1..].to_string());
+        }
+        Ok(Some(match node {
+            Arg::Field { ident, .. } => {
+                let mut all = ident;
+                all.extend(fields);
+                Arg::Field {
+                    pos: chain_pos,
+                    ident: all,
+                }
+            }
+            Arg::Variable(v) => {
+                let mut all = v.ident;
+                all.extend(fields);
+                Arg::Variable(VariableNode {
+                    pos: chain_pos,
+                    ident: all,
+                })
+            }
+            Arg::Bool { .. } | Arg::String { .. } | Arg::Number(_) | Arg::Nil(_) | Arg::Dot(_) => {
+                return Err(self.errorf(format!(
+                    "unexpected . after term {}",
+                    crate::gofmt::quote(&node.to_string())
+                )));
+            }
+            other => Arg::Chain {
+                pos: chain_pos,
+                node: Box::new(other),
+                fields,
+            },
+        }))
+    }
+
+    fn term(&mut self) -> PResult<Option<Arg>> {
+        let token = self.next_non_space();
+        let arg = match token.kind {
+            ItemKind::Identifier => {
+                if !(self.has_function)(&token.val) {
+                    return Err(self.errorf(format!(
+                        "function {} not defined",
+                        crate::gofmt::quote(&token.val)
+                    )));
+                }
+                Arg::Identifier {
+                    pos: token.pos,
+                    name: token.val,
+                }
+            }
+            ItemKind::Dot => Arg::Dot(token.pos),
+            ItemKind::Nil => Arg::Nil(token.pos),
+            ItemKind::Variable => {
+                if !self.vars.contains(&token.val) {
+                    return Err(self.errorf(format!(
+                        "undefined variable {}",
+                        crate::gofmt::quote(&token.val)
+                    )));
+                }
+                Arg::Variable(VariableNode {
+                    pos: token.pos,
+                    ident: vec![token.val],
+                })
+            }
+            ItemKind::Field => Arg::Field {
+                pos: token.pos,
+                ident: vec![token.val[1..].to_string()],
+            },
+            ItemKind::Bool => Arg::Bool {
+                pos: token.pos,
+                value: token.val == "true",
+            },
+            ItemKind::CharConstant | ItemKind::Complex | ItemKind::Number => {
+                Arg::Number(self.number(token.pos, &token.val, token.kind)?)
+            }
+            ItemKind::LeftParen => {
+                if self.expression_depth >= MAX_EXPRESSION_DEPTH {
+                    return Err(self.errorf("max expression depth exceeded"));
+                }
+                self.expression_depth += 1;
+                let pipe = stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || {
+                    self.pipeline("parenthesized pipeline", ItemKind::RightParen)
+                });
+                self.expression_depth -= 1;
+                Arg::Pipe(Box::new(pipe?))
+            }
+            ItemKind::String | ItemKind::RawString => {
+                let text = strconv::unquote(&token.val).map_err(|e| self.errorf(e))?;
+                Arg::String {
+                    pos: token.pos,
+                    quoted: token.val,
+                    text: Arc::from(text.as_str()),
+                }
+            }
+            _ => {
+                self.backup();
+                return Ok(None);
+            }
+        };
+        Ok(Some(arg))
+    }
+
+    fn number(&self, pos: usize, text: &str, kind: ItemKind) -> PResult<NumberNode> {
+        let mut n = NumberNode {
+            pos,
+            text: text.to_string(),
+            int: None,
+            uint: None,
+            float: None,
+        };
+        if kind == ItemKind::CharConstant {
+            let (decoded, tail) =
+                strconv::unquote_char(&text[1..], '\'').map_err(|e| self.errorf(e))?;
+            if tail != "'" {
+                return Err(self.errorf(format!("malformed character constant: {text}")));
+            }
+            let v = decoded.value();
+            n.int = Some(v as i64);
+            n.uint = Some(v as u64);
+            n.float = Some(v as f64);
+            return Ok(n);
+        }
+        if kind == ItemKind::Complex || text.ends_with('i') {
+            return Err(self.errorf(format!(
+                "complex number {} is not supported",
+                crate::gofmt::quote(text)
+            )));
+        }
+        let u = strconv::parse_uint(text);
+        n.uint = u;
+        if let Some(i) = strconv::parse_int(text) {
+            n.int = Some(i);
+            if i == 0 {
+                n.uint = Some(u.unwrap_or(0));
+            }
+        }
+        if let Some(i) = n.int {
+            n.float = Some(i as f64);
+        } else if let Some(u) = n.uint {
+            n.float = Some(u as f64);
+        } else if let Some(f) = strconv::parse_float(text) {
+            if !text.contains(['.', 'e', 'E', 'p', 'P']) {
+                return Err(self.errorf(format!("integer overflow: {}", crate::gofmt::quote(text))));
+            }
+            n.float = Some(f);
+            if f.fract() == 0.0 && (-9.223372036854776e18..9.223372036854776e18).contains(&f) {
+                n.int = Some(f as i64);
+            }
+            if f.fract() == 0.0 && (0.0..1.8446744073709552e19).contains(&f) {
+                n.uint = Some(f as u64);
+            }
+        }
+        if n.int.is_none() && n.uint.is_none() && n.float.is_none() {
+            return Err(self.errorf(format!(
+                "illegal number syntax: {}",
+                crate::gofmt::quote(text)
+            )));
+        }
+        Ok(n)
+    }
+}

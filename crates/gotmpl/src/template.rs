@@ -1,0 +1,124 @@
+//! A set of named templates sharing one function map and options: parsing text
+//! into the set with Go's redefinition rules, looking templates up, cloning the set
+//! cheaply (Helm's `tpl` does it per call) and executing a template by name.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::ast::Tree;
+use crate::builtins::is_builtin;
+use crate::error::{ExecError, ParseError};
+use crate::exec::execute;
+use crate::func::Function;
+use crate::parser::parse;
+use crate::value::Value;
+
+/// What a field lookup on a map yields when the key is absent (Go's `missingkey`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MissingKey {
+    /// The invalid value: prints `<no value>`, and a field of it is also missing.
+    #[default]
+    Default,
+    /// The zero value of the map's element type (what Helm uses).
+    Zero,
+    /// Execution stops with an error.
+    Error,
+}
+
+/// Named templates with their functions and options. Cloning is cheap: trees and
+/// functions are shared.
+#[derive(Clone, Debug, Default)]
+pub struct Templates {
+    name: String,
+    trees: HashMap<String, Arc<Tree>>,
+    funcs: Arc<HashMap<String, Function>>,
+    missing_key: MissingKey,
+}
+
+impl Templates {
+    /// An empty set; `name` is the set's own name, quoted by "no template associated
+    /// with template" errors.
+    pub fn new(name: &str) -> Templates {
+        Templates {
+            name: name.to_string(),
+            ..Templates::default()
+        }
+    }
+
+    /// Adds functions, replacing any of the same name. Must be called before parsing
+    /// templates that use them.
+    pub fn add_functions(&mut self, funcs: impl IntoIterator<Item = (String, Function)>) {
+        let map = Arc::make_mut(&mut self.funcs);
+        map.extend(funcs);
+    }
+
+    pub fn set_missing_key(&mut self, missing_key: MissingKey) {
+        self.missing_key = missing_key;
+    }
+
+    pub fn missing_key(&self) -> MissingKey {
+        self.missing_key
+    }
+
+    pub fn function(&self, name: &str) -> Option<&Function> {
+        self.funcs.get(name)
+    }
+
+    /// Whether `name` is a function of this set or a builtin.
+    pub fn has_function(&self, name: &str) -> bool {
+        self.funcs.contains_key(name) || is_builtin(name)
+    }
+
+    /// Parses `text` as the template `name` (also its file name for error positions),
+    /// adding it and every template it defines. As in Go, a definition replaces an
+    /// earlier one of the same name unless it is empty.
+    pub fn parse(&mut self, name: &str, text: &str) -> Result<(), ParseError> {
+        let trees = parse(name, name, text, &|f| self.has_function(f))?;
+        for (tree_name, tree) in trees {
+            let keep_old = tree.root.is_empty_tree() && self.trees.contains_key(&tree_name);
+            if !keep_old {
+                self.trees.insert(tree_name, tree);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn lookup(&self, name: &str) -> Option<&Arc<Tree>> {
+        self.trees.get(name)
+    }
+
+    /// The names of all templates in the set, sorted.
+    pub fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.trees.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// Executes the template `name` with `data` as dot, returning its output.
+    pub fn execute(&self, name: &str, data: &Value) -> Result<String, ExecError> {
+        let mut out = String::new();
+        self.execute_into(name, data, &mut out)?;
+        Ok(out)
+    }
+
+    /// Executes the template `name`, appending its output to `out`. On error, `out`
+    /// holds what was written before the failure.
+    pub fn execute_into(
+        &self,
+        name: &str,
+        data: &Value,
+        out: &mut String,
+    ) -> Result<(), ExecError> {
+        let Some(tree) = self.trees.get(name) else {
+            return Err(ExecError {
+                name: name.to_string(),
+                message: format!(
+                    "template: no template {} associated with template {}",
+                    crate::gofmt::quote(name),
+                    crate::gofmt::quote(&self.name)
+                ),
+            });
+        };
+        execute(self, tree, data, out)
+    }
+}

@@ -1,0 +1,2 @@
+//! Shared test support: the conformance case loader.
+pub mod cases;
