@@ -1,9 +1,9 @@
 //! Development tasks for the berth workspace, run as `cargo xtask <task>`.
 //!
-//! * `gotmpl-expectations [--helm PATH] [--jobs N] [--check] [--crosscheck PATH]`:
-//!   renders every case of `testdata/gotmpl/cases/*.txt` through the real Go
-//!   text/template (helm's `template` command) and writes
-//!   `testdata/gotmpl/expected.json`. `--check` compares with the existing file
+//! * `gotmpl-expectations [--corpus DIR] [--helm PATH] [--jobs N] [--check] [--crosscheck PATH]`:
+//!   renders every case of `DIR/cases/*.txt` (default `testdata/gotmpl`) through
+//!   the real Go text/template with helm's function map (helm's `template`
+//!   command) and writes `DIR/expected.json`. `--check` compares with the existing file
 //!   instead of writing it; `--crosscheck PATH` also renders every case with a
 //!   second helm (for instance helm 3, which prints Go's errors unaltered) and
 //!   reports where the two disagree, without failing.
@@ -30,7 +30,7 @@ use cases::{Case, Expectation};
 use oracle::Helm;
 
 const USAGE: &str =
-    "usage: cargo xtask gotmpl-expectations [--helm PATH] [--jobs N] [--check] [--crosscheck PATH]";
+    "usage: cargo xtask gotmpl-expectations [--corpus DIR] [--helm PATH] [--jobs N] [--check] [--crosscheck PATH]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -53,6 +53,7 @@ fn main() -> ExitCode {
 
 /// Options of `gotmpl-expectations`.
 struct Options {
+    corpus: PathBuf,
     helm: PathBuf,
     crosscheck: Option<PathBuf>,
     jobs: usize,
@@ -61,6 +62,7 @@ struct Options {
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
     let mut opts = Options {
+        corpus: workspace_root().join("testdata/gotmpl"),
         helm: default_helm(),
         crosscheck: None,
         jobs: 2,
@@ -75,6 +77,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         };
         match arg.as_str() {
             "--helm" => opts.helm = PathBuf::from(value("--helm")?),
+            "--corpus" => opts.corpus = workspace_root().join(value("--corpus")?),
             "--crosscheck" => opts.crosscheck = Some(PathBuf::from(value("--crosscheck")?)),
             "--jobs" => {
                 opts.jobs = value("--jobs")?
@@ -105,7 +108,7 @@ fn workspace_root() -> PathBuf {
 
 fn gotmpl_expectations(args: &[String]) -> Result<(), String> {
     let opts = parse_options(args)?;
-    let testdata = workspace_root().join("testdata/gotmpl");
+    let testdata = opts.corpus.clone();
     let cases = cases::try_load_cases(&testdata.join("cases"))?;
     if cases.is_empty() {
         return Err(format!("no cases in {}", testdata.join("cases").display()));

@@ -288,3 +288,36 @@ impl Display for Arg {
         }
     }
 }
+
+/// Nested pipelines and control structures are dismantled with an explicit stack,
+/// so that dropping a hostile, deeply nested tree cannot overflow the native stack.
+impl Drop for PipeNode {
+    fn drop(&mut self) {
+        let mut pending: Vec<CommandNode> = std::mem::take(&mut self.cmds);
+        while let Some(mut cmd) = pending.pop() {
+            for arg in cmd.args.drain(..) {
+                let arg = match arg {
+                    Arg::Chain { node, .. } => *node,
+                    other => other,
+                };
+                if let Arg::Pipe(mut pipe) = arg {
+                    pending.append(&mut pipe.cmds);
+                }
+            }
+        }
+    }
+}
+
+impl Drop for ListNode {
+    fn drop(&mut self) {
+        let mut pending: Vec<Node> = std::mem::take(&mut self.nodes);
+        while let Some(node) = pending.pop() {
+            if let Node::If(mut b) | Node::Range(mut b) | Node::With(mut b) = node {
+                pending.append(&mut b.list.nodes);
+                if let Some(else_list) = &mut b.else_list {
+                    pending.append(&mut else_list.nodes);
+                }
+            }
+        }
+    }
+}

@@ -158,6 +158,7 @@ struct State<'a, 'o> {
     vars: Vec<(&'a str, Eval)>,
     depth: usize,
     node: Option<At<'a>>,
+    steps: &'o mut u64,
 }
 
 /// Executes `tree` of `set` with `data` as dot, appending to `out`.
@@ -171,6 +172,7 @@ pub(crate) fn execute(
         Value::Nil => Eval::Missing,
         v => Eval::Val(v.clone()),
     };
+    let mut steps = 0;
     let mut state = State {
         set,
         tree,
@@ -178,6 +180,7 @@ pub(crate) fn execute(
         vars: vec![("$", dot.clone())],
         depth: 0,
         node: None,
+        steps: &mut steps,
     };
     match state.walk_list(&dot, &tree.root) {
         Ok(()) => Ok(()),
@@ -209,15 +212,29 @@ impl<'a, 'o> State<'a, 'o> {
     }
 
     fn walk_list(&mut self, dot: &Eval, list: &'a ListNode) -> R<()> {
-        self.at(At::List(list));
-        for node in &list.nodes {
-            self.walk(dot, node)?;
+        stacker::maybe_grow(256 * 1024, 8 * 1024 * 1024, || {
+            self.at(At::List(list));
+            for node in &list.nodes {
+                self.walk(dot, node)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Counts one unit of work against the set's step limit.
+    fn step(&mut self) -> R<()> {
+        *self.steps += 1;
+        match self.set.step_limit() {
+            Some(limit) if *self.steps > limit => {
+                Err(self.error(format!("exceeded the limit of {limit} execution steps")))
+            }
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     fn walk(&mut self, dot: &Eval, node: &'a Node) -> R<()> {
         self.at(At::Node(node));
+        self.step()?;
         match node {
             Node::Text(t) => {
                 self.out.push_str(&t.text);
@@ -284,14 +301,14 @@ impl<'a, 'o> State<'a, 'o> {
             Some(Value::List(list)) => {
                 for (i, item) in list.items.iter().enumerate() {
                     let elem = Eval::element(&list.elem, item.clone());
-                    self.range_iteration(b, mark, Eval::Val(Value::int(i as i64)), elem)?;
+                    self.range_iteration(node, b, mark, Eval::Val(Value::int(i as i64)), elem)?;
                 }
                 !list.items.is_empty()
             }
             Some(Value::Bytes(bytes)) => {
                 for (i, byte) in bytes.iter().enumerate() {
                     let elem = Eval::Val(Value::Uint(*byte as u64, UintKind::Uint8));
-                    self.range_iteration(b, mark, Eval::Val(Value::int(i as i64)), elem)?;
+                    self.range_iteration(node, b, mark, Eval::Val(Value::int(i as i64)), elem)?;
                 }
                 !bytes.is_empty()
             }
@@ -299,7 +316,13 @@ impl<'a, 'o> State<'a, 'o> {
                 let entries = map.entries();
                 for (key, item) in &entries {
                     let elem = Eval::element(&map.ty.elem, item.clone());
-                    self.range_iteration(b, mark, Eval::Val(Value::string(key.as_str())), elem)?;
+                    self.range_iteration(
+                        node,
+                        b,
+                        mark,
+                        Eval::Val(Value::string(key.as_str())),
+                        elem,
+                    )?;
                 }
                 !entries.is_empty()
             }
@@ -322,7 +345,7 @@ impl<'a, 'o> State<'a, 'o> {
                         Value::Uint(_, k) => Value::Uint(i, k),
                         _ => Value::Nil,
                     };
-                    self.range_iteration(b, mark, Eval::Val(item.clone()), Eval::Val(item))?;
+                    self.range_iteration(node, b, mark, Eval::Val(item.clone()), Eval::Val(item))?;
                 }
                 count > 0
             }
@@ -343,11 +366,14 @@ impl<'a, 'o> State<'a, 'o> {
 
     fn range_iteration(
         &mut self,
+        node: &'a Node,
         b: &'a BranchNode,
         mark: usize,
         index: Eval,
         elem: Eval,
     ) -> R<()> {
+        self.at(At::Node(node));
+        self.step()?;
         let decl = &b.pipe.decl;
         if !decl.is_empty() {
             if b.pipe.is_assign {
@@ -398,6 +424,7 @@ impl<'a, 'o> State<'a, 'o> {
                 vars: vec![("$", new_dot.clone())],
                 depth,
                 node: None,
+                steps: &mut *self.steps,
             };
             inner.walk_list(&new_dot, &tree.root)
         })
@@ -428,6 +455,12 @@ impl<'a, 'o> State<'a, 'o> {
     }
 
     fn eval_pipeline(&mut self, dot: &Eval, pipe: &'a PipeNode) -> R<Eval> {
+        stacker::maybe_grow(256 * 1024, 8 * 1024 * 1024, || {
+            self.eval_pipeline_inner(dot, pipe)
+        })
+    }
+
+    fn eval_pipeline_inner(&mut self, dot: &Eval, pipe: &'a PipeNode) -> R<Eval> {
         self.at(At::Pipe(pipe));
         let mut value: Option<Eval> = None;
         for cmd in &pipe.cmds {

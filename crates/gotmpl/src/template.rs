@@ -33,6 +33,7 @@ pub struct Templates {
     trees: HashMap<String, Arc<Tree>>,
     funcs: Arc<HashMap<String, Function>>,
     missing_key: MissingKey,
+    step_limit: Option<u64>,
 }
 
 impl Templates {
@@ -58,6 +59,18 @@ impl Templates {
 
     pub fn missing_key(&self) -> MissingKey {
         self.missing_key
+    }
+
+    /// Bounds the work of one execution: after this many nodes walked and loop
+    /// iterations run, execution stops with an error. Go has no such bound; berth
+    /// uses it to keep a runaway template from hanging a render. `None` (the
+    /// default) is unbounded, as in Go.
+    pub fn set_step_limit(&mut self, limit: Option<u64>) {
+        self.step_limit = limit;
+    }
+
+    pub fn step_limit(&self) -> Option<u64> {
+        self.step_limit
     }
 
     pub fn function(&self, name: &str) -> Option<&Function> {
