@@ -7,6 +7,8 @@
 //!   instead of writing it; `--crosscheck PATH` also renders every case with a
 //!   second helm (for instance helm 3, which prints Go's errors unaltered) and
 //!   reports where the two disagree, without failing.
+//! * `fuzz-seeds`: writes the conformance templates into
+//!   `fuzz/corpus/gotmpl_parse_execute` as the fuzzer's starting corpus.
 
 #[path = "../../crates/gotmpl/tests/support/cases.rs"]
 mod cases;
@@ -16,6 +18,7 @@ mod base64;
 mod cases_tests;
 mod chart;
 mod expected;
+mod fuzz_seeds;
 mod oracle;
 mod pool;
 
@@ -36,6 +39,12 @@ fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("gotmpl-expectations") => gotmpl_expectations(&args[1..]),
+        Some("fuzz-seeds") => {
+            let root = workspace_root();
+            let out = root.join("fuzz/corpus/gotmpl_parse_execute");
+            fuzz_seeds::write_seeds(&root.join("testdata/gotmpl"), &out)
+                .map(|n| eprintln!("wrote {n} seeds to {}", out.display()))
+        }
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())

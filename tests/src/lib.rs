@@ -1,1 +1,0 @@
-//! End-to-end tests of the berth binary live in `tests/`; this library is empty.
