@@ -1,0 +1,123 @@
+//! Chart directories: every file below the chart root in lexical order, minus what
+//! `.helmignore` (and Helm's default rule) ignores, following symbolic links as Helm
+//! does but refusing any that lead outside the chart.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::archive::MAX_DECOMPRESSED_FILE_SIZE;
+use crate::error::LoadError;
+use crate::file::ChartFile;
+use crate::ignore::{Rules, HELM_IGNORE};
+
+/// Reads the files of the chart rooted at `dir`.
+pub fn load_dir_files(dir: &Path) -> Result<Vec<ChartFile>, LoadError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| LoadError::Io { path, source }
+    };
+    let root = fs::canonicalize(dir).map_err(io(dir))?;
+    let ignore_file = root.join(HELM_IGNORE);
+    let mut rules = match fs::read_to_string(&ignore_file) {
+        Ok(text) => Rules::parse(&text).map_err(|message| LoadError::Ignore {
+            file: ignore_file.clone(),
+            message,
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Rules::default(),
+        Err(source) => {
+            return Err(LoadError::Io {
+                path: ignore_file,
+                source,
+            })
+        }
+    };
+    rules.add_defaults();
+    let mut files = Vec::new();
+    walk(&root, &root, "", &rules, &mut files)?;
+    Ok(files)
+}
+
+fn walk(
+    root: &Path,
+    dir: &Path,
+    prefix: &str,
+    rules: &Rules,
+    files: &mut Vec<ChartFile>,
+) -> Result<(), LoadError> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .map_err(|source| LoadError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?
+        .map(|entry| entry.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<Result<_, _>>()
+        .map_err(|source| LoadError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    names.sort();
+    for name in names {
+        let path = dir.join(&name);
+        let relative = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let target = resolve(root, &path)?;
+        let meta = fs::metadata(&target).map_err(|source| LoadError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        if meta.is_dir() {
+            if rules.ignores(&relative, true) {
+                continue;
+            }
+            walk(root, &target, &relative, rules, files)?;
+            continue;
+        }
+        if rules.ignores(&relative, false) {
+            continue;
+        }
+        if !meta.is_file() {
+            return Err(LoadError::IrregularFile(path));
+        }
+        if meta.len() > MAX_DECOMPRESSED_FILE_SIZE {
+            return Err(LoadError::DirFileTooLarge {
+                name,
+                limit: MAX_DECOMPRESSED_FILE_SIZE,
+            });
+        }
+        let data = fs::read(&target).map_err(|source| LoadError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        files.push(ChartFile::new(relative, data));
+    }
+    Ok(())
+}
+
+/// The real location of `path`, which must stay inside the chart root.
+fn resolve(root: &Path, path: &Path) -> Result<PathBuf, LoadError> {
+    let is_link = fs::symlink_metadata(path)
+        .map_err(|source| LoadError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .file_type()
+        .is_symlink();
+    if !is_link {
+        return Ok(path.to_path_buf());
+    }
+    let target = fs::canonicalize(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if !target.starts_with(root) {
+        return Err(LoadError::SymlinkOutside {
+            path: path.to_path_buf(),
+            target,
+            root: root.to_path_buf(),
+        });
+    }
+    Ok(target)
+}

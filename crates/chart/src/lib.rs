@@ -1,0 +1,13 @@
+//! Helm charts as berth reads them: the files of a chart directory or archive (with
+//! Helm's size limits, `.helmignore` rules and path checks), and from those files the
+//! chart's metadata, values and dependencies.
+
+pub mod archive;
+pub mod directory;
+pub mod error;
+pub mod file;
+mod glob;
+pub mod ignore;
+
+pub use error::LoadError;
+pub use file::ChartFile;
