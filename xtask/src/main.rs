@@ -7,6 +7,8 @@
 //!   instead of writing it; `--crosscheck PATH` also renders every case with a
 //!   second helm (for instance helm 3, which prints Go's errors unaltered) and
 //!   reports where the two disagree, without failing.
+//! * `coalesce-goldens [--reftools DIR]`: records what helm 4 and helm 3 give
+//!   each chart of `testdata/chart/coalesce` as `.Values`.
 //! * `fuzz-seeds`: writes the conformance templates into
 //!   `fuzz/corpus/gotmpl_parse_execute` as the fuzzer's starting corpus.
 
@@ -17,8 +19,10 @@ mod base64;
 #[cfg(test)]
 mod cases_tests;
 mod chart;
+mod coalesce_goldens;
 mod expected;
 mod fuzz_seeds;
+mod goyaml_goldens;
 mod oracle;
 mod pool;
 
@@ -39,6 +43,20 @@ fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("gotmpl-expectations") => gotmpl_expectations(&args[1..]),
+        Some("goyaml-goldens") => goyaml_goldens::run(&args[1..], &workspace_root()),
+        Some("coalesce-goldens") => {
+            let reftools = match args.get(1).map(String::as_str) {
+                Some("--reftools") => args
+                    .get(2)
+                    .map(PathBuf::from)
+                    .ok_or("--reftools needs a value".to_string()),
+                _ => Ok(default_helm()
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default()),
+            };
+            reftools.and_then(|dir| coalesce_goldens::write_goldens(&workspace_root(), &dir))
+        }
         Some("fuzz-seeds") => {
             let root = workspace_root();
             let out = root.join("fuzz/corpus/gotmpl_parse_execute");

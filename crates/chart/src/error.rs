@@ -43,4 +43,23 @@ pub enum LoadError {
     Ignore { file: PathBuf, message: String },
     #[error("chart archive is corrupt: {0}")]
     Corrupt(String),
+    #[error("cannot load {0}: {1}")]
+    Metadata(&'static str, String),
+    #[error("Chart.yaml file is missing")]
+    MissingChartYaml,
+    #[error("validation: {0}")]
+    Validation(String),
+    #[error("error unpacking subchart tar in {parent}: expected {expected}, got {got}")]
+    SubchartTar {
+        parent: String,
+        expected: String,
+        got: String,
+    },
+    #[error("error unpacking subchart {name} in {parent}: {source}")]
+    Subchart {
+        name: String,
+        parent: String,
+        #[source]
+        source: Box<LoadError>,
+    },
 }

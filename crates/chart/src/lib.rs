@@ -3,11 +3,17 @@
 //! chart's metadata, values and dependencies.
 
 pub mod archive;
+mod chart;
 pub mod directory;
 pub mod error;
 pub mod file;
 mod glob;
 pub mod ignore;
+mod jsondecode;
+pub mod metadata;
+pub mod values;
+pub mod version;
 
+pub use chart::{Chart, HelmVersion};
 pub use error::LoadError;
 pub use file::ChartFile;

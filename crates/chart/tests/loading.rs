@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use chart::archive::load_archive_files;
 use chart::directory::load_dir_files;
-use chart::LoadError;
+use chart::{Chart, HelmVersion, LoadError};
 
 enum Entry<'a> {
     File(&'a str, Vec<u8>),
@@ -207,6 +207,23 @@ fn every_corpus_chart_directory_loads() {
             "{}: no Chart.yaml",
             path.display()
         );
+        for helm in [HelmVersion::Helm3, HelmVersion::Helm4] {
+            let chart = Chart::load(&path, helm)
+                .unwrap_or_else(|e| panic!("{} ({helm:?}): {e}", path.display()));
+            assert!(!chart.name().is_empty());
+            let packaged_subcharts = files
+                .iter()
+                .filter_map(|f| f.name.strip_prefix("charts/"))
+                .filter_map(|rest| rest.split('/').next())
+                .filter(|name| !name.starts_with(['_', '.']) && !name.ends_with(".prov"))
+                .collect::<std::collections::BTreeSet<_>>();
+            assert_eq!(
+                chart.dependencies.len(),
+                packaged_subcharts.len(),
+                "{}",
+                path.display()
+            );
+        }
         count += 1;
     }
     assert!(count >= 100, "only {count} corpus charts");

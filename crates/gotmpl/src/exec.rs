@@ -625,7 +625,12 @@ impl<'a, 'o> State<'a, 'o> {
             }
             Eval::Val(v) | Eval::Boxed(v) => v,
         };
-        if let Value::Object(object) = &value {
+        let methods = match &value {
+            Value::Object(object) => Some(object.clone()),
+            Value::List(list) => list.named.clone(),
+            _ => None,
+        };
+        if let Some(object) = methods {
             if let Some(signature) = object.method(name) {
                 return self.eval_call(
                     dot,

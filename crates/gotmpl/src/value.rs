@@ -66,7 +66,10 @@ impl Value {
             Value::Float(_) => GoType::Float64,
             Value::String(_) => GoType::String,
             Value::Bytes(_) => GoType::Slice(Arc::new(GoType::Uint(UintKind::Uint8))),
-            Value::List(l) => GoType::Slice(Arc::new(l.elem.clone())),
+            Value::List(l) => match &l.named {
+                Some(named) => GoType::Named(named.type_name().into()),
+                None => GoType::Slice(Arc::new(l.elem.clone())),
+            },
             Value::Map(m) => m.ty.go_type(),
             Value::Object(o) => GoType::Named(o.type_name().into()),
         }
@@ -147,11 +150,27 @@ impl fmt::Debug for Value {
 pub struct List {
     pub elem: GoType,
     pub items: Vec<Value>,
+    /// For a named slice type (such as Helm's `common.VersionSet`): the object
+    /// that names the type and answers its methods.
+    pub named: Option<Arc<dyn Object>>,
 }
 
 impl List {
     pub fn new(elem: GoType, items: Vec<Value>) -> List {
-        List { elem, items }
+        List {
+            elem,
+            items,
+            named: None,
+        }
+    }
+
+    /// A slice of a named type whose name and methods come from `named`.
+    pub fn named(elem: GoType, items: Vec<Value>, named: Arc<dyn Object>) -> List {
+        List {
+            elem,
+            items,
+            named: Some(named),
+        }
     }
 }
 

@@ -1,0 +1,190 @@
+//! A loaded chart: metadata, templates, values, schema, other files and the
+//! subcharts found under `charts/`, assembled from a chart's files as Helm's
+//! `LoadFiles` does.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use gotmpl::Value;
+
+use crate::archive::load_archive_files;
+use crate::directory::load_dir_files;
+use crate::error::LoadError;
+use crate::file::ChartFile;
+use crate::metadata::{Lock, Metadata, API_VERSION_V1};
+use crate::values;
+
+/// Which Helm's behaviour to follow where Helm 3 and Helm 4 differ.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HelmVersion {
+    Helm3,
+    #[default]
+    Helm4,
+}
+
+/// A chart and its subcharts.
+#[derive(Clone, Debug)]
+pub struct Chart {
+    pub metadata: Metadata,
+    pub lock: Option<Lock>,
+    /// Files under `templates/`.
+    pub templates: Vec<ChartFile>,
+    /// The chart's `values.yaml`, a `map[string]interface {}`.
+    pub values: Value,
+    /// The chart's `values.schema.json`.
+    pub schema: Option<Vec<u8>>,
+    /// Every other file, as `.Files` sees them.
+    pub files: Vec<ChartFile>,
+    /// Subcharts from `charts/`, in name order.
+    pub dependencies: Vec<Chart>,
+}
+
+impl Chart {
+    pub fn name(&self) -> &str {
+        &self.metadata.name
+    }
+
+    /// Loads a chart from a directory or a `.tgz` archive.
+    pub fn load(path: &Path, helm: HelmVersion) -> Result<Chart, LoadError> {
+        let io = |source| LoadError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let meta = std::fs::metadata(path).map_err(io)?;
+        let files = if meta.is_dir() {
+            load_dir_files(path)?
+        } else {
+            let file = std::fs::File::open(path).map_err(io)?;
+            load_archive_files(std::io::BufReader::new(file))?
+        };
+        Chart::from_files(files, helm)
+    }
+
+    /// Assembles a chart from its files.
+    pub fn from_files(files: Vec<ChartFile>, helm: HelmVersion) -> Result<Chart, LoadError> {
+        let mut chart = Chart {
+            metadata: Default::default(),
+            lock: None,
+            templates: Vec::new(),
+            values: values::new_table(),
+            schema: None,
+            files: Vec::new(),
+            dependencies: Vec::new(),
+        };
+        let mut has_metadata = false;
+        for f in files.iter().filter(|f| f.name == "Chart.yaml") {
+            chart
+                .metadata
+                .merge(&f.data)
+                .map_err(|e| LoadError::Metadata("Chart.yaml", e.to_string()))?;
+            if chart.metadata.api_version.is_empty() {
+                chart.metadata.api_version = API_VERSION_V1.to_string();
+            }
+            has_metadata = true;
+        }
+        let mut subcharts: BTreeMap<String, Vec<ChartFile>> = BTreeMap::new();
+        for f in files {
+            match f.name.as_str() {
+                "Chart.yaml" => {}
+                "Chart.lock" => {
+                    chart.lock = Some(
+                        Lock::parse(&f.data)
+                            .map_err(|e| LoadError::Metadata("Chart.lock", e.to_string()))?,
+                    );
+                }
+                "values.yaml" => chart.values = load_values(&f.data, helm)?,
+                "values.schema.json" => chart.schema = Some(f.data),
+                "requirements.yaml" => {
+                    has_metadata = true;
+                    chart
+                        .metadata
+                        .merge(&f.data)
+                        .map_err(|e| LoadError::Metadata("requirements.yaml", e.to_string()))?;
+                    if chart.metadata.api_version == API_VERSION_V1 {
+                        chart.files.push(f);
+                    }
+                }
+                "requirements.lock" => {
+                    has_metadata = true;
+                    chart.lock =
+                        Some(Lock::parse(&f.data).map_err(|e| {
+                            LoadError::Metadata("requirements.lock", e.to_string())
+                        })?);
+                    if chart.metadata.api_version == API_VERSION_V1 {
+                        chart.files.push(f);
+                    }
+                }
+                name if name.starts_with("templates/") => chart.templates.push(f),
+                name if name.starts_with("charts/") => {
+                    if name.ends_with(".prov") {
+                        chart.files.push(f);
+                        continue;
+                    }
+                    let inner = &name["charts/".len()..];
+                    let subchart = inner.split('/').next().unwrap_or_default().to_string();
+                    let inner = inner.to_string();
+                    subcharts.entry(subchart).or_default().push(ChartFile {
+                        name: inner,
+                        data: f.data,
+                    });
+                }
+                _ => chart.files.push(f),
+            }
+        }
+        if !has_metadata {
+            return Err(LoadError::MissingChartYaml);
+        }
+        chart.metadata.validate().map_err(LoadError::Validation)?;
+        for (name, files) in subcharts {
+            if name.starts_with(['_', '.']) {
+                continue;
+            }
+            let loaded = if name.ends_with(".tgz") {
+                let Some(file) = files.into_iter().next() else {
+                    continue;
+                };
+                if file.name != name {
+                    return Err(LoadError::SubchartTar {
+                        parent: chart.name().to_string(),
+                        expected: name,
+                        got: file.name,
+                    });
+                }
+                load_archive_files(file.data.as_slice())
+                    .and_then(|files| Chart::from_files(files, helm))
+            } else {
+                let inner: Vec<ChartFile> = files
+                    .into_iter()
+                    .filter_map(|f| {
+                        let (_, rest) = f.name.split_once('/')?;
+                        Some(ChartFile {
+                            name: rest.to_string(),
+                            data: f.data,
+                        })
+                    })
+                    .collect();
+                Chart::from_files(inner, helm)
+            };
+            let sub = loaded.map_err(|source| LoadError::Subchart {
+                name: name.clone(),
+                parent: chart.name().to_string(),
+                source: Box::new(source),
+            })?;
+            chart.dependencies.push(sub);
+        }
+        Ok(chart)
+    }
+}
+
+/// A chart's `values.yaml`: Helm 4 merges every document, Helm 3 reads the first.
+fn load_values(bytes: &[u8], helm: HelmVersion) -> Result<Value, LoadError> {
+    let error = |message: String| LoadError::Metadata("values.yaml", message);
+    let map = match helm {
+        HelmVersion::Helm4 => {
+            let text = String::from_utf8_lossy(bytes);
+            goyaml::helm::load_values(&text).map_err(|e| error(e.to_string()))?
+        }
+        HelmVersion::Helm3 => goyaml::helm::read_values(bytes).map_err(|e| error(e.to_string()))?,
+    };
+    Ok(values::from_data(&goyaml::Data::Map(map)))
+}

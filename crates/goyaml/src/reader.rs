@@ -1,0 +1,165 @@
+//! Input decoding as libyaml's reader (go-yaml's readerc.go) does it: BOM
+//! detection (UTF-8, UTF-16LE/BE), UTF-8 validation and the check that every
+//! character is allowed in YAML.
+//!
+//! The whole input is decoded up front; the first problem is remembered with
+//! the character index where it occurs so the scanner raises it only when it
+//! reaches that far, as libyaml's incremental reader would.
+
+/// Decoded input: the characters before the first problem, and the problem.
+pub(crate) struct Input {
+    pub chars: Vec<char>,
+    pub error: Option<&'static str>,
+}
+
+/// Decodes `bytes` as libyaml does.
+pub(crate) fn decode(bytes: &[u8]) -> Input {
+    if bytes.len() >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE {
+        return decode_utf16(&bytes[2..], true);
+    }
+    if bytes.len() >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF {
+        return decode_utf16(&bytes[2..], false);
+    }
+    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    decode_utf8(body)
+}
+
+fn allowed(c: u32) -> bool {
+    c == 0x09
+        || c == 0x0A
+        || c == 0x0D
+        || (0x20..=0x7E).contains(&c)
+        || c == 0x85
+        || (0xA0..=0xD7FF).contains(&c)
+        || (0xE000..=0xFFFD).contains(&c)
+        || (0x10000..=0x10FFFF).contains(&c)
+}
+
+fn push(chars: &mut Vec<char>, value: u32) -> Result<(), &'static str> {
+    if !allowed(value) {
+        return Err("control characters are not allowed");
+    }
+    match char::from_u32(value) {
+        Some(c) => {
+            chars.push(c);
+            Ok(())
+        }
+        None => Err("invalid Unicode character"),
+    }
+}
+
+fn decode_utf8(bytes: &[u8]) -> Input {
+    let mut chars = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let octet = bytes[i];
+        let (width, initial) = match octet {
+            b if b & 0x80 == 0 => (1, u32::from(b & 0x7F)),
+            b if b & 0xE0 == 0xC0 => (2, u32::from(b & 0x1F)),
+            b if b & 0xF0 == 0xE0 => (3, u32::from(b & 0x0F)),
+            b if b & 0xF8 == 0xF0 => (4, u32::from(b & 0x07)),
+            _ => {
+                return Input {
+                    chars,
+                    error: Some("invalid leading UTF-8 octet"),
+                }
+            }
+        };
+        if width > bytes.len() - i {
+            return Input {
+                chars,
+                error: Some("incomplete UTF-8 octet sequence"),
+            };
+        }
+        let mut value = initial;
+        for k in 1..width {
+            let b = bytes[i + k];
+            if b & 0xC0 != 0x80 {
+                return Input {
+                    chars,
+                    error: Some("invalid trailing UTF-8 octet"),
+                };
+            }
+            value = (value << 6) + u32::from(b & 0x3F);
+        }
+        let shortest = match width {
+            1 => true,
+            2 => value >= 0x80,
+            3 => value >= 0x800,
+            _ => value >= 0x10000,
+        };
+        if !shortest {
+            return Input {
+                chars,
+                error: Some("invalid length of a UTF-8 sequence"),
+            };
+        }
+        if (0xD800..=0xDFFF).contains(&value) || value > 0x10FFFF {
+            return Input {
+                chars,
+                error: Some("invalid Unicode character"),
+            };
+        }
+        if let Err(e) = push(&mut chars, value) {
+            return Input {
+                chars,
+                error: Some(e),
+            };
+        }
+        i += width;
+    }
+    Input { chars, error: None }
+}
+
+fn decode_utf16(bytes: &[u8], little: bool) -> Input {
+    let mut chars = Vec::with_capacity(bytes.len() / 2);
+    let unit = |i: usize| -> u32 {
+        if little {
+            u32::from(bytes[i]) | (u32::from(bytes[i + 1]) << 8)
+        } else {
+            (u32::from(bytes[i]) << 8) | u32::from(bytes[i + 1])
+        }
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes.len() - i < 2 {
+            return Input {
+                chars,
+                error: Some("incomplete UTF-16 character"),
+            };
+        }
+        let mut value = unit(i);
+        if value & 0xFC00 == 0xDC00 {
+            return Input {
+                chars,
+                error: Some("unexpected low surrogate area"),
+            };
+        }
+        let mut width = 2;
+        if value & 0xFC00 == 0xD800 {
+            if bytes.len() - i < 4 {
+                return Input {
+                    chars,
+                    error: Some("incomplete UTF-16 surrogate pair"),
+                };
+            }
+            let low = unit(i + 2);
+            if low & 0xFC00 != 0xDC00 {
+                return Input {
+                    chars,
+                    error: Some("expected low surrogate area"),
+                };
+            }
+            value = 0x10000 + ((value & 0x3FF) << 10) + (low & 0x3FF);
+            width = 4;
+        }
+        if let Err(e) = push(&mut chars, value) {
+            return Input {
+                chars,
+                error: Some(e),
+            };
+        }
+        i += width;
+    }
+    Input { chars, error: None }
+}

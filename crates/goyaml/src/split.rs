@@ -1,0 +1,115 @@
+//! Splitting YAML streams the two ways Helm does: apimachinery's
+//! `YAMLReader` (helm 4 values files: `---` lines, only a comment may follow)
+//! and Helm's `SplitManifests` regex `(?:^|\s*\n)---\s*` for rendered output.
+
+use crate::error::ValuesError;
+
+/// apimachinery `YAMLReader.Read` until EOF: the documents of `input`, each
+/// with its lines ending in `\n` (CRLF read as LF).
+pub fn yaml_reader_documents(input: &str) -> Result<Vec<String>, ValuesError> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut rest = input;
+    while !rest.is_empty() {
+        let (line, next) = match rest.find('\n') {
+            Some(i) => {
+                let raw = &rest[..i];
+                (raw.strip_suffix('\r').unwrap_or(raw), &rest[i + 1..])
+            }
+            None => (rest, ""),
+        };
+        lines.push(format!("{line}\n"));
+        rest = next;
+    }
+    let mut docs = Vec::new();
+    let mut buffer = String::new();
+    for line in &lines {
+        if let Some(after) = line.strip_prefix("---") {
+            let trimmed = after.trim();
+            if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                return Err(ValuesError::Separator(trimmed.to_string()));
+            }
+            if !buffer.is_empty() {
+                docs.push(std::mem::take(&mut buffer));
+            }
+            continue;
+        }
+        buffer.push_str(line);
+    }
+    if !buffer.is_empty() {
+        docs.push(buffer);
+    }
+    Ok(docs)
+}
+
+fn is_re_space(c: u8) -> bool {
+    matches!(c, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ')
+}
+
+/// Helm's `SplitManifests`, in order (the map keys `manifest-N` are the
+/// positions): documents trimmed, empty pieces dropped.
+pub fn split_manifests(big_file: &str) -> Vec<String> {
+    let text = big_file.trim();
+    let b = text.as_bytes();
+    let mut pieces: Vec<&str> = Vec::new();
+    let mut last = 0;
+    let mut i = 0;
+    if b.starts_with(b"---") {
+        let mut end = 3;
+        while end < b.len() && is_re_space(b[end]) {
+            end += 1;
+        }
+        pieces.push("");
+        last = end;
+        i = end;
+    }
+    while i < b.len() {
+        if b[i] == b'\n' && b[i + 1..].starts_with(b"---") {
+            let mut start = i;
+            while start > last && is_re_space(b[start - 1]) {
+                start -= 1;
+            }
+            let mut end = i + 4;
+            while end < b.len() && is_re_space(b[end]) {
+                end += 1;
+            }
+            pieces.push(&text[last..start]);
+            last = end;
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    pieces.push(&text[last..]);
+    pieces
+        .into_iter()
+        .filter(|d| !d.is_empty())
+        .map(|d| d.trim().to_string())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifests() {
+        assert_eq!(
+            split_manifests("---\na: 1\n---\nb: 2\n  \n---   \nc"),
+            vec!["a: 1", "b: 2", "c"]
+        );
+        assert_eq!(split_manifests("a\n---foo"), vec!["a", "foo"]);
+    }
+
+    #[test]
+    fn reader() {
+        assert_eq!(
+            yaml_reader_documents("a: 1\r\n---\nb: 2").ok(),
+            Some(vec!["a: 1\n".into(), "b: 2\n".into()])
+        );
+        assert!(yaml_reader_documents("---x\n").is_err());
+        assert_eq!(
+            yaml_reader_documents("--- # c\na\n").ok(),
+            Some(vec!["a\n".into()])
+        );
+    }
+}
