@@ -17,8 +17,13 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Render a chart's manifests exactly as `helm template` prints them.
+    Template(TemplateArgs),
     /// Render a Go text/template file with JSON data, exactly as Go's text/template does.
     Gotmpl(GotmplArgs),
+    /// Decrypt, encrypt and edit SOPS files in memory, as the sops binary does.
+    #[command(subcommand)]
+    Secrets(SecretsCommand),
 }
 
 #[derive(clap::Args, Debug)]
@@ -41,4 +46,76 @@ pub enum MissingKeyArg {
     Default,
     Zero,
     Error,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TemplateArgs {
+    /// The release name.
+    pub release: String,
+    /// The chart: a directory or a .tgz archive.
+    pub chart: PathBuf,
+    /// The release namespace.
+    #[arg(long, short = 'n', default_value = "default")]
+    pub namespace: String,
+    /// Values files, later ones winning.
+    #[arg(long = "values", short = 'f')]
+    pub values: Vec<PathBuf>,
+    /// The Kubernetes version `.Capabilities.KubeVersion` reports.
+    #[arg(long)]
+    pub kube_version: Option<String>,
+    /// Extra API versions for `.Capabilities.APIVersions`.
+    #[arg(long = "api-versions", short = 'a')]
+    pub api_versions: Vec<String>,
+    /// Print the charts' CRDs first.
+    #[arg(long)]
+    pub include_crds: bool,
+    /// Leave out test hooks.
+    #[arg(long)]
+    pub skip_tests: bool,
+    /// Leave out hooks.
+    #[arg(long)]
+    pub no_hooks: bool,
+    /// Print only the manifests from these templates (globs below the chart name).
+    #[arg(long = "show-only", short = 's')]
+    pub show_only: Vec<String>,
+    /// Render as Helm 3.17 does instead of Helm 4.
+    #[arg(long)]
+    pub helm3: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SecretsCommand {
+    /// Print the plaintext of a SOPS file exactly as `sops decrypt` prints it.
+    Decrypt(SecretsIoArgs),
+    /// Encrypt a plaintext file for the recipients of its `.sops.yaml` creation rule; print the result.
+    Encrypt(SecretsEncryptArgs),
+    /// Edit a SOPS file's plaintext in $EDITOR (held on a memory-backed filesystem) and re-encrypt it.
+    Edit(SecretsFileArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SecretsFileArgs {
+    /// The SOPS file.
+    pub file: PathBuf,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SecretsIoArgs {
+    /// The SOPS file.
+    pub file: PathBuf,
+    /// Read the file as this format instead of guessing from its extension.
+    #[arg(long, value_parser = ["yaml", "json", "dotenv", "ini", "binary"])]
+    pub input_type: Option<String>,
+    /// Write in this format instead of the input format.
+    #[arg(long, value_parser = ["yaml", "json", "dotenv", "ini", "binary"])]
+    pub output_type: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SecretsEncryptArgs {
+    #[command(flatten)]
+    pub io: SecretsIoArgs,
+    /// Comma-separated age recipients to use instead of `.sops.yaml` creation rules.
+    #[arg(long)]
+    pub age: Option<String>,
 }

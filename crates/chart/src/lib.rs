@@ -4,10 +4,11 @@
 
 pub mod archive;
 mod chart;
+pub mod dependencies;
 pub mod directory;
 pub mod error;
 pub mod file;
-mod glob;
+pub mod glob;
 pub mod ignore;
 mod jsondecode;
 pub mod metadata;

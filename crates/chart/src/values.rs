@@ -81,14 +81,14 @@ pub fn table(values: &Value, path: &str) -> Option<Value> {
     Some(current)
 }
 
-/// Helm's `Values.PathValue`: the value at a dotted path whose last step may be
-/// any value. `None` when the path is missing.
+/// Helm's `Values.PathValue`: the value at a dotted path, which must not be a
+/// table. `None` when the path is missing or ends at a table.
 pub fn path_value(values: &Value, path: &str) -> Option<Value> {
     let (parent, last) = match path.rsplit_once('.') {
         Some((parent, last)) => (table(values, parent)?, last),
         None => (values.clone(), path),
     };
-    as_table(&parent)?.get(last)
+    as_table(&parent)?.get(last).filter(|v| !is_table(v))
 }
 
 fn concat_prefix(a: &str, b: &str) -> String {

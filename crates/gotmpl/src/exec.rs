@@ -7,7 +7,7 @@ use std::fmt::Display;
 
 use crate::ast::*;
 use crate::builtins::{self, Builtin};
-use crate::error::ExecError;
+use crate::error::{ErrorSource, ExecError};
 use crate::func::{FuncError, Function, Signature};
 use crate::gofmt;
 use crate::gofmt::quote;
@@ -208,6 +208,7 @@ impl<'a, 'o> State<'a, 'o> {
         Flow::Error(ExecError {
             name: name.clone(),
             message,
+            cause: ErrorSource::None,
         })
     }
 
@@ -628,6 +629,7 @@ impl<'a, 'o> State<'a, 'o> {
         let methods = match &value {
             Value::Object(object) => Some(object.clone()),
             Value::List(list) => list.named.clone(),
+            Value::Map(map) => map.methods.clone(),
             _ => None,
         };
         if let Some(object) = methods {
@@ -763,7 +765,17 @@ impl<'a, 'o> State<'a, 'o> {
             Ok(v) => Ok(Eval::Val(v)),
             Err(e) => {
                 self.at(node);
-                Err(self.error(format!("error calling {name}: {}", e.message)))
+                let source = match e.template_error {
+                    Some(inner) => ErrorSource::Template(inner),
+                    None => ErrorSource::Function(e.message.clone()),
+                };
+                match self.error(format!("error calling {name}: {}", e.message)) {
+                    Flow::Error(mut error) => {
+                        error.cause = source;
+                        Err(Flow::Error(error))
+                    }
+                    other => Err(other),
+                }
             }
         }
     }

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::error::ExecError;
 use crate::exec::CallContext;
 use crate::types::GoType;
 use crate::value::Value;
@@ -39,16 +40,24 @@ impl Signature {
 #[error("{message}")]
 pub struct FuncError {
     pub message: String,
-    /// Set when the error comes from a nested template execution (`include`,
-    /// `tpl`) and is already a complete template error.
-    pub nested: bool,
+    /// The template error this error is, when the function executed a template
+    /// (Helm's `include`), so that callers can walk the chain as Go's `errors.Unwrap`.
+    pub template_error: Option<Box<ExecError>>,
 }
 
 impl FuncError {
     pub fn new(message: impl Into<String>) -> FuncError {
         FuncError {
             message: message.into(),
-            nested: false,
+            template_error: None,
+        }
+    }
+
+    /// The error of a nested template execution, passed through unchanged.
+    pub fn from_template(error: ExecError) -> FuncError {
+        FuncError {
+            message: error.message.clone(),
+            template_error: Some(Box::new(error)),
         }
     }
 }

@@ -15,7 +15,7 @@ pub mod template;
 pub mod types;
 pub mod value;
 
-pub use error::{ExecError, ParseError};
+pub use error::{ErrorSource, ExecError, ParseError, TemplateError};
 pub use exec::CallContext;
 pub use func::{FuncError, Function, Signature};
 pub use object::Object;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::ast::Tree;
 use crate::builtins::is_builtin;
-use crate::error::{ExecError, ParseError};
+use crate::error::{ExecError, ParseError, TemplateError};
 use crate::exec::execute;
 use crate::func::Function;
 use crate::parser::parse;
@@ -44,6 +44,11 @@ impl Templates {
             name: name.to_string(),
             ..Templates::default()
         }
+    }
+
+    /// The set's own name.
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// Adds functions, replacing any of the same name. Must be called before parsing
@@ -96,6 +101,34 @@ impl Templates {
         Ok(())
     }
 
+    /// Parses `text` as the template `name` and executes that new template, as Go's
+    /// `t.New(name).Parse(text)` followed by `Execute` on the result does: the new
+    /// template runs even when its text is empty and an older template of the same
+    /// name stays in the set (what Helm's `tpl` relies on).
+    pub fn parse_and_execute(
+        &mut self,
+        name: &str,
+        text: &str,
+        data: &Value,
+    ) -> Result<String, TemplateError> {
+        let trees = parse(name, name, text, &|f| self.has_function(f))?;
+        let mut top = None;
+        for (tree_name, tree) in trees {
+            if tree_name == name {
+                top = Some(tree.clone());
+            }
+            let keep_old = tree.root.is_empty_tree() && self.trees.contains_key(&tree_name);
+            if !keep_old {
+                self.trees.insert(tree_name, tree);
+            }
+        }
+        let mut out = String::new();
+        if let Some(tree) = top {
+            execute(self, &tree, data, &mut out)?;
+        }
+        Ok(out)
+    }
+
     pub fn lookup(&self, name: &str) -> Option<&Arc<Tree>> {
         self.trees.get(name)
     }
@@ -124,6 +157,7 @@ impl Templates {
     ) -> Result<(), ExecError> {
         let Some(tree) = self.trees.get(name) else {
             return Err(ExecError {
+                cause: crate::error::ErrorSource::None,
                 name: name.to_string(),
                 message: format!(
                     "template: no template {} associated with template {}",

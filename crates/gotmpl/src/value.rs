@@ -214,6 +214,9 @@ impl MapType {
 pub struct Map {
     pub ty: MapType,
     entries: RwLock<BTreeMap<String, Value>>,
+    /// For a named map type with methods (such as Helm's `.Files`): the object
+    /// that answers its methods.
+    pub methods: Option<Arc<dyn Object>>,
 }
 
 impl Map {
@@ -221,6 +224,20 @@ impl Map {
         Map {
             ty,
             entries: RwLock::new(entries),
+            methods: None,
+        }
+    }
+
+    /// A map of a named type whose methods `methods` answers.
+    pub fn with_methods(
+        ty: MapType,
+        entries: BTreeMap<String, Value>,
+        methods: Arc<dyn Object>,
+    ) -> Map {
+        Map {
+            ty,
+            entries: RwLock::new(entries),
+            methods: Some(methods),
         }
     }
 

@@ -1,0 +1,44 @@
+//! `berth template`: renders a chart and prints what `helm template` prints.
+
+use std::io::Write;
+
+use chart::{Chart, HelmVersion};
+use render::{render_release, template_output, TemplateOptions};
+
+use crate::cli::TemplateArgs;
+
+pub fn run(args: &TemplateArgs) -> Result<(), String> {
+    let helm = if args.helm3 {
+        HelmVersion::Helm3
+    } else {
+        HelmVersion::Helm4
+    };
+    let mut files = Vec::new();
+    for path in &args.values {
+        let bytes = std::fs::read(path).map_err(|e| format!("open {}: {e}", path.display()))?;
+        let parsed = match helm {
+            HelmVersion::Helm4 => goyaml::helm::load_values(&String::from_utf8_lossy(&bytes))
+                .map_err(|e| e.to_string()),
+            HelmVersion::Helm3 => goyaml::helm::read_values(&bytes).map_err(|e| e.to_string()),
+        };
+        files.push(parsed.map_err(|e| format!("failed to parse {}: {e}", path.display()))?);
+    }
+    let chart = Chart::load(&args.chart, helm).map_err(|e| e.to_string())?;
+    let opts = TemplateOptions {
+        release_name: args.release.clone(),
+        namespace: args.namespace.clone(),
+        values: render::template::merge_value_files(&files),
+        helm,
+        kube_version: args.kube_version.clone(),
+        api_versions: args.api_versions.clone(),
+        include_crds: args.include_crds,
+        skip_tests: args.skip_tests,
+        no_hooks: args.no_hooks,
+        show_only: args.show_only.clone(),
+    };
+    let release = render_release(&chart, &opts).map_err(|e| e.to_string())?;
+    let output = template_output(&release, &opts).map_err(|e| e.to_string())?;
+    std::io::stdout()
+        .write_all(output.as_bytes())
+        .map_err(|e| format!("cannot write output: {e}"))
+}

@@ -1,0 +1,236 @@
+//! The engine: every template of a chart and its subcharts parsed into one set
+//! (deepest paths first, so a parent's `define` wins), each non-partial file
+//! executed with its chart's objects, `<no value>` removed, and failures reported
+//! in Helm's words (Helm 4's multi-line trace or Helm 3's single line).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chart::{Chart, HelmVersion};
+use gotmpl::{ErrorSource, ExecError, Map, MissingKey, Templates, Value};
+
+use crate::capabilities::Capabilities;
+use crate::files::Files;
+use crate::funcs::{helm_functions, template_functions, WARN_END, WARN_START};
+use crate::objects::{chart_value, template_value, values_type, ReleaseInfo};
+
+/// Why rendering failed, as Helm prints it after `Error: `.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct RenderError(pub String);
+
+/// One template file to execute: its full name, text, the objects it sees and
+/// its `.Template.BasePath`.
+struct Renderable {
+    text: Arc<str>,
+    objects: Arc<Map>,
+    base_path: String,
+}
+
+/// Everything rendering needs besides the chart.
+pub struct RenderContext<'a> {
+    pub release: &'a ReleaseInfo,
+    pub capabilities: &'a Capabilities,
+    pub helm: HelmVersion,
+}
+
+/// Renders every template of `chart` with the coalesced `values`; returns the
+/// output of each non-partial file by its full name.
+pub fn render(
+    chart: &Chart,
+    values: &Value,
+    ctx: &RenderContext,
+) -> Result<BTreeMap<String, String>, RenderError> {
+    let mut renderables = BTreeMap::new();
+    let top_values = match values {
+        Value::Map(m) => Value::Map(Arc::new(Map::new(values_type(ctx.helm), m.read().clone()))),
+        other => other.clone(),
+    };
+    collect(
+        chart,
+        true,
+        chart.name().to_string(),
+        top_values,
+        ctx,
+        &mut renderables,
+    );
+
+    let mut templates = Templates::new("gotpl");
+    templates.set_missing_key(MissingKey::Zero);
+    templates.add_functions(sprig::functions());
+    templates.add_functions(helm_functions(ctx.helm));
+    templates.add_functions(template_functions());
+
+    let order = parse_order(&renderables);
+    for name in &order {
+        templates
+            .parse(name, &renderables[name.as_str()].text)
+            .map_err(|e| cleanup_parse_error(name, &e.message))?;
+    }
+    let mut rendered = BTreeMap::new();
+    for name in &order {
+        if name
+            .rsplit('/')
+            .next()
+            .is_some_and(|base| base.starts_with('_'))
+        {
+            continue;
+        }
+        let r = &renderables[name.as_str()];
+        r.objects
+            .insert("Template", template_value(name, &r.base_path, ctx.helm));
+        let output = templates
+            .execute(name, &Value::Map(r.objects.clone()))
+            .map_err(|e| reformat_exec_error(name, &e, ctx.helm))?;
+        rendered.insert(name.clone(), output.replace("<no value>", ""));
+    }
+    Ok(rendered)
+}
+
+/// Helm's `recAllTpls`: the objects of one chart, then its subcharts' and templates.
+fn collect(
+    chart: &Chart,
+    is_root: bool,
+    full_path: String,
+    values: Value,
+    ctx: &RenderContext,
+    out: &mut BTreeMap<String, Renderable>,
+) -> Value {
+    let subcharts = Arc::new(Map::new(gotmpl::MapType::interface(), BTreeMap::new()));
+    let mut objects = BTreeMap::new();
+    objects.insert(
+        "Chart".to_string(),
+        chart_value(&chart.metadata, is_root, ctx.helm),
+    );
+    objects.insert("Files".to_string(), Files::new(&chart.files).to_value());
+    objects.insert("Release".to_string(), ctx.release.to_value());
+    objects.insert("Capabilities".to_string(), ctx.capabilities.to_value());
+    objects.insert("Values".to_string(), values.clone());
+    objects.insert("Subcharts".to_string(), Value::Map(subcharts.clone()));
+    let objects = Arc::new(Map::new(gotmpl::MapType::interface(), objects));
+
+    for sub in &chart.dependencies {
+        let sub_values = match &values {
+            Value::Map(m) => match m.get(sub.name()) {
+                Some(Value::Map(t)) if chart::values::is_table(&Value::Map(t.clone())) => {
+                    Value::Map(Arc::new(Map::new(values_type(ctx.helm), t.read().clone())))
+                }
+                _ => Value::Map(Arc::new(Map::new(values_type(ctx.helm), BTreeMap::new()))),
+            },
+            _ => Value::Map(Arc::new(Map::new(values_type(ctx.helm), BTreeMap::new()))),
+        };
+        let sub_path = format!("{full_path}/charts/{}", sub.name());
+        let sub_objects = collect(sub, false, sub_path, sub_values, ctx, out);
+        subcharts.insert(sub.name(), sub_objects);
+    }
+
+    let library = chart.metadata.is_library();
+    for t in &chart.templates {
+        let base = t.name.rsplit('/').next().unwrap_or(&t.name);
+        if library && !base.starts_with('_') {
+            continue;
+        }
+        out.insert(
+            format!("{full_path}/{}", t.name),
+            Renderable {
+                text: Arc::from(String::from_utf8_lossy(&t.data).as_ref()),
+                objects: objects.clone(),
+                base_path: format!("{full_path}/templates"),
+            },
+        );
+    }
+    Value::Map(objects)
+}
+
+/// Helm's `sortTemplates`: deepest paths first, then reverse lexical order.
+fn parse_order(renderables: &BTreeMap<String, Renderable>) -> Vec<String> {
+    let mut names: Vec<String> = renderables.keys().cloned().collect();
+    names.sort_by(|a, b| {
+        let depth = |s: &str| s.matches('/').count();
+        depth(b).cmp(&depth(a)).then_with(|| b.cmp(a))
+    });
+    names
+}
+
+/// Helm's `cleanupParseError`.
+fn cleanup_parse_error(filename: &str, message: &str) -> RenderError {
+    let tokens: Vec<&str> = message.split(": ").collect();
+    if tokens.len() == 1 {
+        return RenderError(format!("parse error in ({filename}): {message}"));
+    }
+    RenderError(format!(
+        "parse error at ({}): {}",
+        tokens[1],
+        tokens[tokens.len() - 1]
+    ))
+}
+
+/// The message of `required` or `fail`, if the error carries one.
+fn warning(text: &str) -> Option<&str> {
+    let start = text.find(WARN_START)? + WARN_START.len();
+    let end = text.rfind(WARN_END)?;
+    (end >= start).then(|| &text[start..end])
+}
+
+/// Helm's `reformatExecErrorMsg` (Helm 4) or `cleanupExecError` (Helm 3).
+fn reformat_exec_error(filename: &str, error: &ExecError, helm: HelmVersion) -> RenderError {
+    let tokens: Vec<&str> = error.message.splitn(3, ": ").collect();
+    if tokens.len() != 3 {
+        return RenderError(format!(
+            "execution error in ({filename}): {}",
+            error.message
+        ));
+    }
+    if let Some(message) = warning(tokens[2]) {
+        return RenderError(format!("execution error at ({}): {message}", tokens[1]));
+    }
+    if helm == HelmVersion::Helm3 {
+        return RenderError(error.message.clone());
+    }
+    let mut trace = Vec::new();
+    let mut current = error;
+    loop {
+        match trace_entry(&current.message) {
+            Some(entry) => trace.push(entry),
+            None => return RenderError(error.message.clone()),
+        }
+        match &current.cause {
+            ErrorSource::None => break,
+            ErrorSource::Function(_) => return RenderError(error.message.clone()),
+            ErrorSource::Template(inner) => current = inner,
+        }
+    }
+    RenderError(trace.concat().trim().to_string())
+}
+
+/// One level of Helm 4's error trace: location, the executing clause and the message.
+fn trace_entry(message: &str) -> Option<String> {
+    let remainder = message.strip_prefix("template: ")?;
+    if remainder.starts_with("no template ") {
+        return Some(format!("{message}\n"));
+    }
+    if let Some(idx) = remainder.find(": executing ") {
+        let location = &remainder[..idx];
+        let after = &remainder[idx + ": executing ".len()..];
+        let after = after.strip_prefix('"')?;
+        let end_quote = after.find('"')?;
+        let function = &after[..end_quote];
+        let after_at = after[end_quote + 1..].strip_prefix(" at <")?;
+        let end_loc = after_at.find(">: ")?;
+        let node = &after_at[..end_loc];
+        let mut msg = &after_at[end_loc + ">: ".len()..];
+        if let Some(cut) = msg.find(" template:") {
+            msg = &msg[..cut];
+        }
+        return Some(format!(
+            "{location}\n  executing \"{function}\" at <{node}>:\n    {msg}\n"
+        ));
+    }
+    let sep = remainder.rfind(": ")?;
+    let location = &remainder[..sep];
+    let mut msg = &remainder[sep + 2..];
+    if let Some(cut) = msg.find(" template:") {
+        msg = &msg[..cut];
+    }
+    Some(format!("{location}\n  {msg}\n"))
+}

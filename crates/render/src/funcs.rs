@@ -1,0 +1,217 @@
+//! The functions Helm adds to Sprig's: YAML, JSON and TOML conversion, `include`
+//! with Helm's recursion limit, `tpl`, `required`, `fail`, and the offline `lookup`
+//! and `getHostByName`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use chart::HelmVersion;
+use gotmpl::{FuncError, Function, GoType, Signature, TemplateError, Templates, Value};
+use goyaml::Data;
+
+use crate::convert::{from_data, to_data};
+
+/// Marks a message from `required` or `fail`, which Helm reports as
+/// `execution error at (LOCATION): MESSAGE`.
+pub const WARN_START: &str = "HELM_ERR_START";
+pub const WARN_END: &str = "HELM_ERR_END";
+
+/// How many times one template name may be included within itself.
+const MAX_INCLUDE_DEPTH: usize = 1000;
+
+fn string_arg(args: &[Value]) -> String {
+    args.first()
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn one(
+    params: Vec<GoType>,
+    body: impl Fn(Vec<Value>) -> Result<Value, FuncError> + Send + Sync + 'static,
+) -> Function {
+    Function::new(Signature::new(params), move |_ctx, args| body(args))
+}
+
+fn string_list(items: Vec<Data>) -> Value {
+    Value::list(items.iter().map(from_data).collect())
+}
+
+/// Every function Helm registers on top of Sprig, for the given Helm.
+pub fn helm_functions(helm: HelmVersion) -> Vec<(String, Function)> {
+    let any = || vec![GoType::Interface];
+    let text = || vec![GoType::String];
+    let mut funcs: Vec<(String, Function)> = vec![
+        (
+            "toYaml".into(),
+            one(any(), |a| {
+                Ok(Value::from(
+                    goyaml::helm::to_yaml(&to_data(&a[0])).unwrap_or_default(),
+                ))
+            }),
+        ),
+        (
+            "toYamlPretty".into(),
+            one(any(), |a| {
+                Ok(Value::from(
+                    goyaml::helm::to_yaml_pretty(&to_data(&a[0])).unwrap_or_default(),
+                ))
+            }),
+        ),
+        (
+            "toJson".into(),
+            one(any(), |a| {
+                Ok(Value::from(
+                    goyaml::helm::to_json(&to_data(&a[0])).unwrap_or_default(),
+                ))
+            }),
+        ),
+        (
+            "fromYaml".into(),
+            one(text(), |a| {
+                Ok(from_data(&Data::Map(goyaml::helm::from_yaml(&string_arg(
+                    &a,
+                )))))
+            }),
+        ),
+        (
+            "fromYamlArray".into(),
+            one(text(), |a| {
+                Ok(string_list(goyaml::helm::from_yaml_array(&string_arg(&a))))
+            }),
+        ),
+        (
+            "fromJson".into(),
+            one(text(), |a| {
+                Ok(match goyaml::helm::from_json(&string_arg(&a)) {
+                    Data::Null => Value::map(BTreeMap::new()),
+                    d => from_data(&d),
+                })
+            }),
+        ),
+        (
+            "fromJsonArray".into(),
+            one(text(), |a| {
+                Ok(match goyaml::helm::from_json_array(&string_arg(&a)) {
+                    Data::Null => Value::list(Vec::new()),
+                    d => from_data(&d),
+                })
+            }),
+        ),
+        (
+            "lookup".into(),
+            one(vec![GoType::String; 4], |_| Ok(Value::map(BTreeMap::new()))),
+        ),
+        ("getHostByName".into(), one(text(), |_| Ok(Value::from("")))),
+        (
+            "required".into(),
+            one(vec![GoType::String, GoType::Interface], |a| {
+                let missing = match &a[1] {
+                    Value::Nil => true,
+                    Value::String(s) => s.is_empty(),
+                    _ => false,
+                };
+                if missing {
+                    return Err(FuncError::new(format!(
+                        "{WARN_START}{}{WARN_END}",
+                        string_arg(&a)
+                    )));
+                }
+                Ok(a[1].clone())
+            }),
+        ),
+        (
+            "fail".into(),
+            one(text(), |a| {
+                Err(FuncError::new(format!(
+                    "{WARN_START}{}{WARN_END}",
+                    string_arg(&a)
+                )))
+            }),
+        ),
+    ];
+    let toml_version = match helm {
+        HelmVersion::Helm4 => goyaml::toml::TomlVersion::V1_6,
+        HelmVersion::Helm3 => goyaml::toml::TomlVersion::V1_4,
+    };
+    funcs.push((
+        "toToml".into(),
+        one(any(), move |a| {
+            Ok(Value::from(goyaml::helm::to_toml(
+                &to_data(&a[0]),
+                toml_version,
+            )))
+        }),
+    ));
+    if helm == HelmVersion::Helm4 {
+        funcs.push((
+            "mustToYaml".into(),
+            one(any(), |a| {
+                goyaml::helm::to_yaml(&to_data(&a[0]))
+                    .map(Value::from)
+                    .map_err(|e| FuncError::new(e.to_string()))
+            }),
+        ));
+        funcs.push((
+            "mustToJson".into(),
+            one(any(), |a| {
+                goyaml::helm::to_json(&to_data(&a[0]))
+                    .map(Value::from)
+                    .map_err(|e| FuncError::new(e.to_string()))
+            }),
+        ));
+    }
+    funcs
+}
+
+/// `include` and `tpl`, sharing the per-render count of nested includes.
+pub fn template_functions() -> Vec<(String, Function)> {
+    let included: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+    let include = Function::new(
+        Signature::new(vec![GoType::String, GoType::Interface]),
+        move |ctx, args| {
+            let name = string_arg(&args);
+            {
+                let mut counts = included.lock().unwrap_or_else(|e| e.into_inner());
+                let count = counts.entry(name.clone()).or_insert(0);
+                if *count > MAX_INCLUDE_DEPTH {
+                    return Err(FuncError::new(format!(
+                    "rendering template has a nested reference name: {name}: unable to execute template"
+                )));
+                }
+                *count += 1;
+            }
+            let result = ctx.templates().execute(&name, &args[1]);
+            if let Some(count) = included
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_mut(&name)
+            {
+                *count -= 1;
+            }
+            result.map(Value::from).map_err(FuncError::from_template)
+        },
+    );
+    let tpl = Function::new(
+        Signature::new(vec![GoType::String, GoType::Interface]),
+        |ctx, args| {
+            let text = string_arg(&args);
+            let parent: &Templates = ctx.templates();
+            let mut clone = parent.clone();
+            let root = parent.name().to_string();
+            let quoted = gotmpl::gofmt::quote(&text);
+            match clone.parse_and_execute(&root, &text, &args[1]) {
+                Ok(out) => Ok(Value::from(out.replace("<no value>", ""))),
+                Err(TemplateError::Parse(e)) => Err(FuncError::new(format!(
+                    "cannot parse template {quoted}: {}",
+                    e.message
+                ))),
+                Err(TemplateError::Exec(e)) => Err(FuncError::new(format!(
+                    "error during tpl function execution for {quoted}: {}",
+                    e.message
+                ))),
+            }
+        },
+    );
+    vec![("include".into(), include), ("tpl".into(), tpl)]
+}

@@ -1,0 +1,257 @@
+//! Rendered files split into documents and classified as Helm's `SortManifests`
+//! does: each document's head (apiVersion, kind, name, annotations) read, hooks
+//! recognised by their annotation, and resources and hooks ordered by kind.
+
+use std::collections::BTreeMap;
+
+use chart::HelmVersion;
+use goyaml::Value as Yaml;
+
+use crate::engine::RenderError;
+
+/// The annotation that makes a document a hook.
+pub const HOOK_ANNOTATION: &str = "helm.sh/hook";
+pub const HOOK_WEIGHT_ANNOTATION: &str = "helm.sh/hook-weight";
+pub const HOOK_DELETE_ANNOTATION: &str = "helm.sh/hook-delete-policy";
+pub const HOOK_OUTPUT_LOG_ANNOTATION: &str = "helm.sh/hook-output-log-policy";
+
+const HOOK_EVENTS: &[&str] = &[
+    "pre-install",
+    "post-install",
+    "pre-delete",
+    "post-delete",
+    "pre-upgrade",
+    "post-upgrade",
+    "pre-rollback",
+    "post-rollback",
+    "test",
+    "test-success",
+];
+
+/// Helm 4's install order of kinds; kinds not listed come after, alphabetically.
+/// Helm 3's is the same without the two webhook configurations at the end.
+pub const INSTALL_ORDER: &[&str] = &[
+    "PriorityClass",
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "PodSecurityPolicy",
+    "PodDisruptionBudget",
+    "ServiceAccount",
+    "Secret",
+    "SecretList",
+    "ConfigMap",
+    "StorageClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleList",
+    "ClusterRoleBinding",
+    "ClusterRoleBindingList",
+    "Role",
+    "RoleList",
+    "RoleBinding",
+    "RoleBindingList",
+    "Service",
+    "DaemonSet",
+    "Pod",
+    "ReplicationController",
+    "ReplicaSet",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "IngressClass",
+    "Ingress",
+    "APIService",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+];
+
+/// The fields of a document Helm reads before applying it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Head {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// A rendered resource document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Manifest {
+    /// The template file it came from.
+    pub source: String,
+    pub content: String,
+    pub head: Head,
+}
+
+/// A rendered hook document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hook {
+    pub name: String,
+    pub kind: String,
+    pub source: String,
+    pub manifest: String,
+    pub events: Vec<String>,
+    pub weight: i64,
+    pub delete_policies: Vec<String>,
+    pub output_log_policies: Vec<String>,
+}
+
+/// Resources and hooks in Helm's order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Sorted {
+    pub manifests: Vec<Manifest>,
+    pub hooks: Vec<Hook>,
+}
+
+fn scalar_text(v: &Yaml) -> Option<String> {
+    match v {
+        Yaml::String(s) => Some(s.clone()),
+        Yaml::Null => Some(String::new()),
+        other => goyaml::sigs::string_target_text(other),
+    }
+}
+
+fn field<'a>(pairs: &'a [(Yaml, Yaml)], name: &str) -> Option<&'a Yaml> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| matches!(k, Yaml::String(s) if s == name))
+        .map(|(_, v)| v)
+}
+
+/// Reads a document's head as `yaml.Unmarshal` into Helm's `SimpleHead` does.
+fn read_head(document: &str) -> Result<Head, String> {
+    let value = goyaml::decode::unmarshal(document.as_bytes(), false)
+        .map_err(|e| goyaml::SigsError::YamlToJson(goyaml::ConvertError::Yaml(e)).to_string())?;
+    let value =
+        goyaml::sigs::convert(&value).map_err(|e| goyaml::SigsError::YamlToJson(e).to_string())?;
+    let mut head = Head::default();
+    let Yaml::Map(pairs) = value else {
+        return Ok(head);
+    };
+    head.api_version = field(&pairs, "apiVersion")
+        .and_then(scalar_text)
+        .unwrap_or_default();
+    head.kind = field(&pairs, "kind")
+        .and_then(scalar_text)
+        .unwrap_or_default();
+    if let Some(Yaml::Map(metadata)) = field(&pairs, "metadata") {
+        head.name = field(metadata, "name")
+            .and_then(scalar_text)
+            .unwrap_or_default();
+        if let Some(Yaml::Map(annotations)) = field(metadata, "annotations") {
+            for (k, v) in annotations {
+                if let (Some(k), Some(v)) = (scalar_text(k), scalar_text(v)) {
+                    head.annotations.insert(k, v);
+                }
+            }
+        }
+    }
+    Ok(head)
+}
+
+/// The install order the given Helm uses.
+fn install_order(helm: HelmVersion) -> &'static [&'static str] {
+    match helm {
+        HelmVersion::Helm4 => INSTALL_ORDER,
+        HelmVersion::Helm3 => &INSTALL_ORDER[..INSTALL_ORDER.len() - 2],
+    }
+}
+
+/// Helm's `lessByKind` for install order.
+fn kind_less(order: &[&str], a: &str, b: &str) -> bool {
+    let rank = |kind: &str| order.iter().position(|k| *k == kind);
+    match (rank(a), rank(b)) {
+        (None, None) => a < b,
+        (None, Some(_)) => false,
+        (Some(_), None) => true,
+        (Some(x), Some(y)) => x < y,
+    }
+}
+
+fn stable_sort_by_kind<T>(order: &[&str], items: &mut [T], kind: impl Fn(&T) -> &str) {
+    items.sort_by(|a, b| {
+        if kind_less(order, kind(a), kind(b)) {
+            std::cmp::Ordering::Less
+        } else if kind_less(order, kind(b), kind(a)) {
+            std::cmp::Ordering::Greater
+        } else {
+            std::cmp::Ordering::Equal
+        }
+    });
+}
+
+fn split_policies(value: Option<&String>) -> Vec<String> {
+    value
+        .map(|v| v.split(',').map(|p| p.trim().to_lowercase()).collect())
+        .unwrap_or_default()
+}
+
+/// Helm's `SortManifests` over rendered files (partials and blank files skipped).
+pub fn sort_manifests(
+    files: &BTreeMap<String, String>,
+    helm: HelmVersion,
+) -> Result<Sorted, RenderError> {
+    let mut sorted = Sorted::default();
+    for (path, content) in files {
+        if path.rsplit('/').next().is_some_and(|b| b.starts_with('_')) || content.trim().is_empty()
+        {
+            continue;
+        }
+        for document in goyaml::split::split_manifests(content) {
+            let head = read_head(&document)
+                .map_err(|e| RenderError(format!("YAML parse error on {path}: {e}")))?;
+            let Some(hook_types) = head.annotations.get(HOOK_ANNOTATION).cloned() else {
+                sorted.manifests.push(Manifest {
+                    source: path.clone(),
+                    content: document,
+                    head,
+                });
+                continue;
+            };
+            let events: Vec<String> = hook_types
+                .split(',')
+                .map(|t| t.trim().to_lowercase())
+                .collect();
+            if events.iter().any(|e| !HOOK_EVENTS.contains(&e.as_str())) {
+                continue;
+            }
+            let weight = head
+                .annotations
+                .get(HOOK_WEIGHT_ANNOTATION)
+                .and_then(|w| w.parse().ok())
+                .unwrap_or(0);
+            sorted.hooks.push(Hook {
+                name: head.name.clone(),
+                kind: head.kind.clone(),
+                source: path.clone(),
+                manifest: document,
+                events: events
+                    .into_iter()
+                    .map(|e| {
+                        if e == "test-success" {
+                            "test".into()
+                        } else {
+                            e
+                        }
+                    })
+                    .collect(),
+                weight,
+                delete_policies: split_policies(head.annotations.get(HOOK_DELETE_ANNOTATION)),
+                output_log_policies: split_policies(
+                    head.annotations.get(HOOK_OUTPUT_LOG_ANNOTATION),
+                ),
+            });
+        }
+    }
+    let order = install_order(helm);
+    stable_sort_by_kind(order, &mut sorted.manifests, |m| m.head.kind.as_str());
+    stable_sort_by_kind(order, &mut sorted.hooks, |h| h.kind.as_str());
+    Ok(sorted)
+}

@@ -1,0 +1,167 @@
+//! `helm template` end to end for a loaded chart: values coalesced with the user's,
+//! templates rendered, NOTES dropped, manifests and hooks sorted, and the output
+//! printed as Helm prints it (`---` and `# Source:` headers, CRDs first on request,
+//! hooks last, `--show-only` filtering).
+
+use std::collections::BTreeMap;
+
+use chart::{Chart, HelmVersion};
+use gotmpl::Value;
+
+use crate::capabilities::{Capabilities, KubeVersion};
+use crate::engine::{render, RenderContext, RenderError};
+use crate::manifests::{sort_manifests, Sorted};
+use crate::objects::ReleaseInfo;
+
+/// What `helm template` is asked to do.
+#[derive(Clone, Debug)]
+pub struct TemplateOptions {
+    pub release_name: String,
+    pub namespace: String,
+    /// The user's values (`-f`, `--set`...), already merged.
+    pub values: Value,
+    pub helm: HelmVersion,
+    pub kube_version: Option<String>,
+    pub api_versions: Vec<String>,
+    pub include_crds: bool,
+    pub skip_tests: bool,
+    pub no_hooks: bool,
+    pub show_only: Vec<String>,
+}
+
+/// The result of rendering a release: the sorted resources and hooks and the notes.
+#[derive(Clone, Debug)]
+pub struct Release {
+    pub sorted: Sorted,
+    pub crds: Vec<(String, String)>,
+    pub notes: String,
+}
+
+/// Renders a chart for a release.
+pub fn render_release(chart: &Chart, opts: &TemplateOptions) -> Result<Release, RenderError> {
+    let kube_version = match &opts.kube_version {
+        Some(text) => Some(KubeVersion::parse(text).map_err(RenderError)?),
+        None => None,
+    };
+    let capabilities = Capabilities::new(opts.helm, kube_version, &opts.api_versions);
+    let release = ReleaseInfo {
+        name: opts.release_name.clone(),
+        namespace: opts.namespace.clone(),
+        revision: 1,
+        is_install: true,
+        is_upgrade: false,
+    };
+    let mut warnings = Vec::new();
+    let mut chart = chart.clone();
+    chart::dependencies::process_dependencies(&mut chart, &opts.values, &mut warnings)
+        .map_err(RenderError)?;
+    let chart = &chart;
+    let values = chart::values::coalesce_values(chart, &opts.values, false, &mut warnings)
+        .map_err(RenderError)?;
+    let ctx = RenderContext {
+        release: &release,
+        capabilities: &capabilities,
+        helm: opts.helm,
+    };
+    let mut files = render(chart, &values, &ctx)?;
+    let notes_name = format!("{}/templates/NOTES.txt", chart.name());
+    let notes = files.get(&notes_name).cloned().unwrap_or_default();
+    files.retain(|name, _| !name.ends_with("NOTES.txt"));
+    let sorted = sort_manifests(&files, opts.helm)?;
+    let crds = if opts.include_crds {
+        crd_objects(chart, chart.name())
+    } else {
+        Vec::new()
+    };
+    Ok(Release {
+        sorted,
+        crds,
+        notes,
+    })
+}
+
+/// The files under each chart's `crds/`, parents first, as Helm's `CRDObjects`.
+fn crd_objects(chart: &Chart, full_path: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = chart
+        .files
+        .iter()
+        .filter(|f| f.name.starts_with("crds/"))
+        .map(|f| {
+            (
+                format!("{full_path}/{}", f.name),
+                String::from_utf8_lossy(&f.data).into_owned(),
+            )
+        })
+        .collect();
+    for sub in &chart.dependencies {
+        out.extend(crd_objects(
+            sub,
+            &format!("{full_path}/charts/{}", sub.name()),
+        ));
+    }
+    out
+}
+
+/// The text `helm template` prints for a rendered release.
+pub fn template_output(release: &Release, opts: &TemplateOptions) -> Result<String, RenderError> {
+    let mut manifest = String::new();
+    for (name, content) in &release.crds {
+        manifest.push_str(&format!("---\n# Source: {name}\n{content}\n"));
+    }
+    for m in &release.sorted.manifests {
+        manifest.push_str(&format!("---\n# Source: {}\n{}\n", m.source, m.content));
+    }
+    let mut out = format!("{}\n", manifest.trim());
+    if !opts.no_hooks {
+        for hook in &release.sorted.hooks {
+            if opts.skip_tests && hook.events.iter().any(|e| e == "test") {
+                continue;
+            }
+            out.push_str(&format!(
+                "---\n# Source: {}\n{}\n",
+                hook.source, hook.manifest
+            ));
+        }
+    }
+    if opts.show_only.is_empty() {
+        return Ok(out);
+    }
+    show_only(&out, &opts.show_only)
+}
+
+/// `--show-only`: the documents whose source (below the chart name) matches a glob.
+fn show_only(output: &str, patterns: &[String]) -> Result<String, RenderError> {
+    let documents = goyaml::split::split_manifests(output);
+    let mut selected = Vec::new();
+    for pattern in patterns {
+        let mut missing = true;
+        for document in &documents {
+            let Some(source) = document.lines().find_map(|l| l.strip_prefix("# Source: ")) else {
+                continue;
+            };
+            let Some((_, path)) = source.split_once('/') else {
+                continue;
+            };
+            if !chart::glob::matches(pattern, path).unwrap_or(false) {
+                continue;
+            }
+            selected.push(document.clone());
+            missing = false;
+        }
+        if missing {
+            return Err(RenderError(format!(
+                "could not find template {pattern} in chart"
+            )));
+        }
+    }
+    Ok(selected.iter().map(|d| format!("---\n{d}\n")).collect())
+}
+
+/// Helm's `MergeMaps` of user values files, later files winning.
+pub fn merge_value_files(files: &[BTreeMap<String, goyaml::Data>]) -> Value {
+    let mut merged = BTreeMap::new();
+    for file in files {
+        merged = goyaml::data::merge_maps(&merged, file);
+    }
+    chart::values::from_data(&goyaml::Data::Map(merged))
+}
