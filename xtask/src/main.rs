@@ -9,6 +9,10 @@
 //!   reports where the two disagree, without failing.
 //! * `coalesce-goldens [--reftools DIR]`: records what helm 4 and helm 3 give
 //!   each chart of `testdata/chart/coalesce` as `.Values`.
+//! * `conformance [--raise-floor]`: scores berth on the shared helm corpus for
+//!   helm 4 and helm 3 and fails below the committed floor.
+//! * `bench [--helm PATH]`: berth and helm 4 side by side on the largest corpus
+//!   charts and on the whole corpus (wall time, peak memory).
 //! * `fuzz-seeds`: writes the conformance templates into
 //!   `fuzz/corpus/gotmpl_parse_execute` as the fuzzer's starting corpus.
 
@@ -16,10 +20,12 @@
 mod cases;
 
 mod base64;
+mod bench;
 #[cfg(test)]
 mod cases_tests;
 mod chart;
 mod coalesce_goldens;
+mod conformance;
 mod expected;
 mod fuzz_seeds;
 mod goyaml_goldens;
@@ -56,6 +62,17 @@ fn main() -> ExitCode {
                     .unwrap_or_default()),
             };
             reftools.and_then(|dir| coalesce_goldens::write_goldens(&workspace_root(), &dir))
+        }
+        Some("conformance") => conformance::run(
+            &workspace_root(),
+            args.get(1).is_some_and(|a| a == "--raise-floor"),
+        ),
+        Some("bench") => {
+            let helm = match args.get(1).map(String::as_str) {
+                Some("--helm") => args.get(2).map(PathBuf::from).unwrap_or_else(default_helm),
+                _ => default_helm(),
+            };
+            bench::run(&workspace_root(), &helm)
         }
         Some("fuzz-seeds") => {
             let root = workspace_root();

@@ -1,0 +1,202 @@
+//! `bench`: berth and the reference helm 4 side by side in one run, on the largest
+//! corpus charts and on every corpus case: wall time (best of several runs) and
+//! peak resident memory of each process.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// What one run of a command cost.
+#[derive(Clone, Copy, Debug)]
+struct Cost {
+    wall: Duration,
+    peak_rss_kib: i64,
+    success: bool,
+}
+
+/// Runs a command with output discarded, measuring wall time and peak memory.
+fn measure(program: &Path, args: &[String], cwd: &Path) -> Result<Cost, String> {
+    let start = Instant::now();
+    let child = Command::new(program)
+        .args(args)
+        .current_dir(cwd)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: `usage` is a plain C struct that wait4 fills in; the pid is our child's.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    if waited != pid {
+        return Err(format!("waiting for {} failed", program.display()));
+    }
+    Ok(Cost {
+        wall: start.elapsed(),
+        peak_rss_kib: usage.ru_maxrss,
+        success: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+    })
+}
+
+fn best_of(runs: usize, program: &Path, args: &[String], cwd: &Path) -> Result<Cost, String> {
+    let mut best: Option<Cost> = None;
+    for _ in 0..runs {
+        let cost = measure(program, args, cwd)?;
+        best = Some(match best {
+            Some(b) if b.wall <= cost.wall => Cost {
+                peak_rss_kib: b.peak_rss_kib.max(cost.peak_rss_kib),
+                ..b
+            },
+            Some(b) => Cost {
+                peak_rss_kib: b.peak_rss_kib.max(cost.peak_rss_kib),
+                ..cost
+            },
+            None => cost,
+        });
+    }
+    best.ok_or_else(|| "no runs".to_string())
+}
+
+fn template_args(chart: &Path, values: Option<&Path>, helm3: bool) -> Vec<String> {
+    let mut args: Vec<String> = ["template", "rel"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([chart.display().to_string()])
+        .collect();
+    args.extend(
+        ["--namespace", "ns", "--kube-version", "v1.33.0"]
+            .iter()
+            .map(|s| s.to_string()),
+    );
+    if let Some(v) = values {
+        args.push("-f".into());
+        args.push(v.display().to_string());
+    }
+    if helm3 {
+        args.push("--helm3".into());
+    }
+    args
+}
+
+fn describe(cost: Option<Cost>) -> String {
+    match cost {
+        None => "-".into(),
+        Some(c) => format!(
+            "{:>9.1} ms {:>7.1} MiB{}",
+            c.wall.as_secs_f64() * 1000.0,
+            c.peak_rss_kib as f64 / 1024.0,
+            if c.success { "" } else { " (failed)" }
+        ),
+    }
+}
+
+/// Benchmarks berth against helm 4 when the reference tools are installed.
+pub fn run(root: &Path, helm: &Path) -> Result<(), String> {
+    let corpus = root.join("../shared/corpus");
+    if !corpus.join("cases.tsv").is_file() {
+        println!(
+            "notice: {} is absent; nothing to benchmark",
+            corpus.display()
+        );
+        return Ok(());
+    }
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "-p", "berth"])
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("building berth failed".into());
+    }
+    let berth = root.join("target/release/berth");
+    let helm = helm.is_file().then(|| helm.to_path_buf());
+    if helm.is_none() {
+        println!(
+            "notice: {} is absent; showing berth alone",
+            helm_path_text(helm.as_deref())
+        );
+    }
+    println!(
+        "{:<48} {:>28} {:>28} {:>8}",
+        "case", "berth", "helm 4", "speedup"
+    );
+    let charts = [
+        "prometheus-community-kube-prometheus-stack",
+        "bitnami-kube-prometheus",
+        "grafana-loki",
+        "bitnami-airflow",
+    ];
+    for name in charts {
+        let chart = corpus.join("charts").join(name);
+        if !chart.is_dir() {
+            continue;
+        }
+        let ours = best_of(5, &berth, &template_args(&chart, None, false), root)?;
+        let theirs = match &helm {
+            Some(h) => Some(best_of(3, h, &template_args(&chart, None, false), root)?),
+            None => None,
+        };
+        print_row(name, ours, theirs);
+    }
+    let cases: Vec<(PathBuf, Option<PathBuf>)> = std::fs::read_to_string(corpus.join("cases.tsv"))
+        .map_err(|e| e.to_string())?
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            let chart = corpus.join("charts").join(cols.first()?);
+            let values = cols.get(2).filter(|v| !v.is_empty()).map(|v| chart.join(v));
+            Some((chart, values))
+        })
+        .collect();
+    let total = |program: &Path| -> Result<Cost, String> {
+        let mut sum = Cost {
+            wall: Duration::ZERO,
+            peak_rss_kib: 0,
+            success: true,
+        };
+        for (chart, values) in &cases {
+            let c = measure(
+                program,
+                &template_args(chart, values.as_deref(), false),
+                root,
+            )?;
+            sum.wall += c.wall;
+            sum.peak_rss_kib = sum.peak_rss_kib.max(c.peak_rss_kib);
+        }
+        Ok(sum)
+    };
+    let ours = total(&berth)?;
+    let theirs = match &helm {
+        Some(h) => Some(total(h)?),
+        None => None,
+    };
+    print_row(
+        &format!("whole corpus ({} cases, sequential)", cases.len()),
+        ours,
+        theirs,
+    );
+    Ok(())
+}
+
+fn helm_path_text(helm: Option<&Path>) -> String {
+    helm.map(|h| h.display().to_string())
+        .unwrap_or_else(|| "the reference helm".into())
+}
+
+fn print_row(name: &str, ours: Cost, theirs: Option<Cost>) {
+    let speedup = theirs
+        .map(|t| {
+            format!(
+                "{:.1}x",
+                t.wall.as_secs_f64() / ours.wall.as_secs_f64().max(1e-9)
+            )
+        })
+        .unwrap_or_else(|| "-".into());
+    println!(
+        "{name:<48} {:>28} {:>28} {speedup:>8}",
+        describe(Some(ours)),
+        describe(theirs)
+    );
+}
