@@ -101,15 +101,7 @@ pub fn run(root: &Path, helm: &Path) -> Result<(), String> {
         );
         return Ok(());
     }
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "-p", "berth"])
-        .current_dir(root)
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
-        return Err("building berth failed".into());
-    }
-    let berth = root.join("target/release/berth");
+    let berth = crate::release_build::build_berth(root)?;
     let helm = helm.is_file().then(|| helm.to_path_buf());
     if helm.is_none() {
         println!(

@@ -20,14 +20,7 @@ pub fn run(root: &Path, raise_floor: bool) -> Result<(), String> {
         );
         return Ok(());
     }
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "-p", "berth"])
-        .current_dir(root)
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
-        return Err("building berth failed".into());
-    }
+    crate::release_build::build_berth(root)?;
     let floor_path = root.join(FLOOR_FILE);
     let mut floors = read_floors(&floor_path)?;
     let mut failures = Vec::new();

@@ -9,6 +9,8 @@
 //!   reports where the two disagree, without failing.
 //! * `coalesce-goldens [--reftools DIR]`: records what helm 4 and helm 3 give
 //!   each chart of `testdata/chart/coalesce` as `.Values`.
+//! * `strvals-goldens`: records what helm 4 and helm 3 make of the `--set` family
+//!   of flags for `testdata/strvals`.
 //! * `conformance [--raise-floor]`: scores berth on the shared helm corpus for
 //!   helm 4 and helm 3 and fails below the committed floor.
 //! * `bench [--helm PATH]`: berth and helm 4 side by side on the largest corpus
@@ -31,6 +33,8 @@ mod fuzz_seeds;
 mod goyaml_goldens;
 mod oracle;
 mod pool;
+mod release_build;
+mod strvals_goldens;
 
 use std::collections::BTreeMap;
 use std::env;
@@ -63,6 +67,10 @@ fn main() -> ExitCode {
             };
             reftools.and_then(|dir| coalesce_goldens::write_goldens(&workspace_root(), &dir))
         }
+        Some("strvals-goldens") => strvals_goldens::run(
+            &workspace_root(),
+            default_helm().parent().unwrap_or(Path::new(".")),
+        ),
         Some("conformance") => conformance::run(
             &workspace_root(),
             args.get(1).is_some_and(|a| a == "--raise-floor"),

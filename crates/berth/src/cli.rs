@@ -60,6 +60,21 @@ pub struct TemplateArgs {
     /// Values files, later ones winning.
     #[arg(long = "values", short = 'f')]
     pub values: Vec<PathBuf>,
+    /// Values as `a.b=1,c[0]=x`, typed as Helm types them (int64, bool, null, else string).
+    #[arg(long = "set", allow_hyphen_values = true)]
+    pub set: Vec<String>,
+    /// Values as `--set` takes them, every value a string.
+    #[arg(long = "set-string", allow_hyphen_values = true)]
+    pub set_string: Vec<String>,
+    /// Values read from files: `key=path`.
+    #[arg(long = "set-file", allow_hyphen_values = true)]
+    pub set_file: Vec<String>,
+    /// JSON values (`key=<JSON>`), or a JSON object merged over the values.
+    #[arg(long = "set-json", allow_hyphen_values = true)]
+    pub set_json: Vec<String>,
+    /// A string value taken verbatim: `key=everything after the first =`.
+    #[arg(long = "set-literal", allow_hyphen_values = true)]
+    pub set_literal: Vec<String>,
     /// The Kubernetes version `.Capabilities.KubeVersion` reports.
     #[arg(long)]
     pub kube_version: Option<String>,

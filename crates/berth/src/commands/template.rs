@@ -1,8 +1,11 @@
 //! `berth template`: renders a chart and prints what `helm template` prints.
 
 use std::io::Write;
+use std::path::Path;
 
+use chart::strvals::{apply_set_flags, read_value_file, SetFlags};
 use chart::{Chart, HelmVersion};
+use gotmpl::Value;
 use render::{render_release, template_output, TemplateOptions};
 
 use crate::cli::TemplateArgs;
@@ -23,11 +26,12 @@ pub fn run(args: &TemplateArgs) -> Result<(), String> {
         };
         files.push(parsed.map_err(|e| format!("failed to parse {}: {e}", path.display()))?);
     }
+    let values = set_flag_values(render::template::merge_value_files(&files), args, helm)?;
     let chart = Chart::load(&args.chart, helm).map_err(|e| e.to_string())?;
     let opts = TemplateOptions {
         release_name: args.release.clone(),
         namespace: args.namespace.clone(),
-        values: render::template::merge_value_files(&files),
+        values,
         helm,
         kube_version: args.kube_version.clone(),
         api_versions: args.api_versions.clone(),
@@ -41,4 +45,22 @@ pub fn run(args: &TemplateArgs) -> Result<(), String> {
     std::io::stdout()
         .write_all(output.as_bytes())
         .map_err(|e| format!("cannot write output: {e}"))
+}
+
+/// The `--set` family written over the merged `-f` files, in Helm's order.
+fn set_flag_values(files: Value, args: &TemplateArgs, helm: HelmVersion) -> Result<Value, String> {
+    let Value::Map(base) = files else {
+        return Ok(files);
+    };
+    let flags = SetFlags {
+        json: args.set_json.clone(),
+        values: args.set.clone(),
+        strings: args.set_string.clone(),
+        files: args.set_file.clone(),
+        literals: args.set_literal.clone(),
+    };
+    let mut read = |path: &str| read_value_file(Path::new(""), path);
+    apply_set_flags(&base, &flags, helm, &mut read)
+        .map(Value::Map)
+        .map_err(|e| e.to_string())
 }

@@ -1,0 +1,25 @@
+//! Fuzzes the YAML reader through every way Helm reads YAML: go-yaml decoding, the
+//! ordered document tree, sigs.k8s.io/yaml into a map and a list, values files,
+//! manifest splitting, and writing back what was read. Errors are fine; panics,
+//! stack overflows and hangs are not.
+#![no_main]
+
+use goyaml::json::Target;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|input: &[u8]| {
+    let _ = goyaml::decode::unmarshal(input, false);
+    let _ = goyaml::decode::unmarshal(input, true);
+    let _ = goyaml::tree::parse_all(input);
+    if let Ok(data) = goyaml::sigs::unmarshal(input, Target::Any, false) {
+        let _ = goyaml::helm::to_yaml(&data);
+        let _ = goyaml::helm::to_yaml_pretty(&data);
+        let _ = goyaml::helm::to_json(&data);
+    }
+    let _ = goyaml::sigs::unmarshal(input, Target::Array, false);
+    if let Ok(text) = std::str::from_utf8(input) {
+        let _ = goyaml::helm::load_values(text);
+        let _ = goyaml::split::split_manifests(text);
+        let _ = goyaml::helm::from_json(text);
+    }
+});
