@@ -37,8 +37,42 @@ pub struct Release {
     pub notes: String,
 }
 
+/// Helm's checks before installing: only application charts install, and every
+/// dependency `Chart.yaml` names must be present under `charts/`.
+fn check_installable(chart: &Chart) -> Result<(), RenderError> {
+    let kind = chart.metadata.chart_type.as_str();
+    if !matches!(kind, "" | "application") {
+        return Err(RenderError(format!("{kind} charts are not installable")));
+    }
+    let missing: Vec<&str> = chart
+        .metadata
+        .dependencies
+        .iter()
+        .flatten()
+        .map(|d| d.name.as_str())
+        .filter(|name| !chart.dependencies.iter().any(|sub| sub.name() == *name))
+        .collect();
+    if !missing.is_empty() {
+        return Err(RenderError(format!(
+            "an error occurred while checking for chart dependencies. You may need to run `helm dependency build` \
+             to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
+            missing.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// Helm's template command adds this hint to every error found once the release
+/// is being rendered (not to errors in loading the chart or its values).
+const RENDER_HINT: &str = "\n\nUse --debug flag to render out invalid YAML";
+
+fn with_hint(error: RenderError) -> RenderError {
+    RenderError(format!("{}{RENDER_HINT}", error.0))
+}
+
 /// Renders a chart for a release.
 pub fn render_release(chart: &Chart, opts: &TemplateOptions) -> Result<Release, RenderError> {
+    check_installable(chart)?;
     let kube_version = match &opts.kube_version {
         Some(text) => Some(KubeVersion::parse(text).map_err(RenderError)?),
         None => None,
@@ -58,16 +92,25 @@ pub fn render_release(chart: &Chart, opts: &TemplateOptions) -> Result<Release, 
     let chart = &chart;
     let values = chart::values::coalesce_values(chart, &opts.values, false, &mut warnings)
         .map_err(RenderError)?;
+    let required = &chart.metadata.kube_version;
+    if !required.is_empty()
+        && !sprig::is_compatible_range(required, &capabilities.kube_version.version)
+    {
+        return Err(with_hint(RenderError(format!(
+            "chart requires kubeVersion: {required} which is incompatible with Kubernetes {}",
+            capabilities.kube_version.version
+        ))));
+    }
     let ctx = RenderContext {
         release: &release,
         capabilities: &capabilities,
         helm: opts.helm,
     };
-    let mut files = render(chart, &values, &ctx)?;
+    let mut files = render(chart, &values, &ctx).map_err(with_hint)?;
     let notes_name = format!("{}/templates/NOTES.txt", chart.name());
     let notes = files.get(&notes_name).cloned().unwrap_or_default();
     files.retain(|name, _| !name.ends_with("NOTES.txt"));
-    let sorted = sort_manifests(&files, opts.helm)?;
+    let sorted = sort_manifests(&files, opts.helm).map_err(with_hint)?;
     let crds = if opts.include_crds {
         crd_objects(chart, chart.name())
     } else {

@@ -1,0 +1,35 @@
+//! Charts Helm refuses before rendering (an incompatible `kubeVersion`, a library
+//! chart, dependencies missing from `charts/`): berth must refuse them with the
+//! message helm 4 printed (`testdata/render/checks/*.helm4.err`) and no output.
+
+use std::path::Path;
+use std::process::Command;
+
+fn check(name: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/render/checks");
+    let out = Command::new(env!("CARGO_BIN_EXE_berth"))
+        .args(["template", "rel"])
+        .arg(dir.join(name))
+        .args(["--kube-version", "v1.33.0"])
+        .output()
+        .expect("berth runs");
+    assert_eq!(out.status.code(), Some(1), "{name}");
+    assert!(out.stdout.is_empty(), "{name}: printed output");
+    let expected = std::fs::read_to_string(dir.join(format!("{name}.helm4.err"))).unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), expected, "{name}");
+}
+
+#[test]
+fn incompatible_kube_version_is_refused() {
+    check("kube-version");
+}
+
+#[test]
+fn library_charts_are_not_installable() {
+    check("library");
+}
+
+#[test]
+fn missing_dependencies_are_named() {
+    check("missing-dependency");
+}
