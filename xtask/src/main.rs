@@ -34,6 +34,7 @@ mod goyaml_goldens;
 mod oracle;
 mod pool;
 mod release_build;
+mod schema_goldens;
 mod strvals_goldens;
 
 use std::collections::BTreeMap;
@@ -68,6 +69,10 @@ fn main() -> ExitCode {
             reftools.and_then(|dir| coalesce_goldens::write_goldens(&workspace_root(), &dir))
         }
         Some("strvals-goldens") => strvals_goldens::run(
+            &workspace_root(),
+            default_helm().parent().unwrap_or(Path::new(".")),
+        ),
+        Some("schema-goldens") => schema_goldens::run(
             &workspace_root(),
             default_helm().parent().unwrap_or(Path::new(".")),
         ),

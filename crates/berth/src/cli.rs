@@ -87,6 +87,9 @@ pub struct TemplateArgs {
     /// Leave out test hooks.
     #[arg(long)]
     pub skip_tests: bool,
+    /// Do not check values against the charts' `values.schema.json`.
+    #[arg(long)]
+    pub skip_schema_validation: bool,
     /// Leave out hooks.
     #[arg(long)]
     pub no_hooks: bool,

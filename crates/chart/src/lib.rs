@@ -12,6 +12,7 @@ pub mod glob;
 pub mod ignore;
 mod jsondecode;
 pub mod metadata;
+pub mod schema;
 pub mod strvals;
 pub mod values;
 pub mod version;

@@ -25,6 +25,8 @@ pub struct TemplateOptions {
     pub api_versions: Vec<String>,
     pub include_crds: bool,
     pub skip_tests: bool,
+    /// Skip checking values against the charts' `values.schema.json`.
+    pub skip_schema_validation: bool,
     pub no_hooks: bool,
     pub show_only: Vec<String>,
 }
@@ -92,6 +94,9 @@ pub fn render_release(chart: &Chart, opts: &TemplateOptions) -> Result<Release, 
     let chart = &chart;
     let values = chart::values::coalesce_values(chart, &opts.values, false, &mut warnings)
         .map_err(RenderError)?;
+    if !opts.skip_schema_validation {
+        chart::schema::validate_against_schema(chart, &values, opts.helm).map_err(RenderError)?;
+    }
     let required = &chart.metadata.kube_version;
     if !required.is_empty()
         && !sprig::is_compatible_range(required, &capabilities.kube_version.version)

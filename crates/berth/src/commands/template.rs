@@ -37,6 +37,7 @@ pub fn run(args: &TemplateArgs) -> Result<(), String> {
         api_versions: args.api_versions.clone(),
         include_crds: args.include_crds,
         skip_tests: args.skip_tests,
+        skip_schema_validation: args.skip_schema_validation,
         no_hooks: args.no_hooks,
         show_only: args.show_only.clone(),
     };
