@@ -144,11 +144,8 @@ fn coalesce_deps(
         match dest_map.get(name) {
             None => dest_map.insert(name, new_table()),
             Some(v) if !is_table(&v) => {
-                return Err(format!(
-                    "type mismatch on {name}: %!t({}={})",
-                    v.go_type(),
-                    gotmpl::gofmt::format_value(&v)
-                ));
+                let shown = gotmpl::gofmt::sprintf("%t", std::slice::from_ref(&v));
+                return Err(format!("type mismatch on {name}: {shown}"));
             }
             Some(_) => {}
         }

@@ -89,8 +89,12 @@ pub fn render_release(chart: &Chart, opts: &TemplateOptions) -> Result<Release, 
     };
     let mut warnings = Vec::new();
     let mut chart = chart.clone();
-    chart::dependencies::process_dependencies(&mut chart, &opts.values, &mut warnings)
-        .map_err(RenderError)?;
+    chart::dependencies::process_dependencies(&mut chart, &opts.values, &mut warnings).map_err(
+        |e| match opts.helm {
+            HelmVersion::Helm4 => RenderError(format!("chart dependencies processing failed: {e}")),
+            HelmVersion::Helm3 => RenderError(e),
+        },
+    )?;
     let chart = &chart;
     let values = chart::values::coalesce_values(chart, &opts.values, false, &mut warnings)
         .map_err(RenderError)?;
