@@ -2,6 +2,8 @@
 //! trim markers, comments, literals, identifiers, keywords), reporting lexical errors
 //! as Go's lexer does, as an error item that ends the stream.
 
+use std::borrow::Cow;
+
 /// The kind of a lexed item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ItemKind {
@@ -61,16 +63,17 @@ impl ItemKind {
     }
 }
 
-/// One lexed item: its kind, byte offset, text (or error message) and line.
+/// One lexed item: its kind, byte offset, text (a slice of the input, or an error
+/// message) and line.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Item {
+pub struct Item<'a> {
     pub kind: ItemKind,
     pub pos: usize,
-    pub val: String,
+    pub val: Cow<'a, str>,
     pub line: usize,
 }
 
-impl std::fmt::Display for Item {
+impl std::fmt::Display for Item<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.kind {
             ItemKind::Eof => f.write_str("EOF"),
@@ -143,14 +146,14 @@ struct Lexer<'a> {
     input: &'a str,
     pos: usize,
     start: usize,
-    items: Vec<Item>,
+    items: Vec<Item<'a>>,
     paren_depth: i32,
     options: LexOptions,
     line_cache: (usize, usize),
 }
 
 /// Lexes the whole input. The result ends with an EOF item or an error item.
-pub fn lex(input: &str, options: LexOptions) -> Vec<Item> {
+pub fn lex(input: &str, options: LexOptions) -> Vec<Item<'_>> {
     let mut lexer = Lexer {
         input,
         pos: 0,
@@ -217,7 +220,7 @@ impl<'a> Lexer<'a> {
         self.items.push(Item {
             kind,
             pos: self.start,
-            val: self.input[self.start..self.pos].to_string(),
+            val: Cow::Borrowed(&self.input[self.start..self.pos]),
             line,
         });
         self.start = self.pos;
@@ -232,7 +235,7 @@ impl<'a> Lexer<'a> {
         self.items.push(Item {
             kind: ItemKind::Error,
             pos: self.start,
-            val: message,
+            val: Cow::Owned(message),
             line,
         });
         State::Done

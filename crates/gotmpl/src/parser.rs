@@ -2,6 +2,7 @@
 //! and one for each `define` and `block`, with Go's look-ahead, variable scoping,
 //! function checks and error texts.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -35,7 +36,7 @@ pub fn parse(
         next_item: 0,
         token: [eof_item(), eof_item(), eof_item()],
         peek_count: 0,
-        vars: vec!["$".to_string()],
+        vars: vec![Cow::Borrowed("$")],
         has_function,
         parse_name: parse_name.to_string(),
         action_line: 0,
@@ -50,21 +51,21 @@ pub fn parse(
     Ok(parser.set)
 }
 
-fn eof_item() -> Item {
+fn eof_item<'a>() -> Item<'a> {
     Item {
         kind: ItemKind::Eof,
         pos: 0,
-        val: String::new(),
+        val: Cow::Borrowed(""),
         line: 0,
     }
 }
 
 struct Parser<'a> {
-    items: Vec<Item>,
+    items: Vec<Item<'a>>,
     next_item: usize,
-    token: [Item; 3],
+    token: [Item<'a>; 3],
     peek_count: usize,
-    vars: Vec<String>,
+    vars: Vec<Cow<'a, str>>,
     has_function: &'a dyn Fn(&str) -> bool,
     parse_name: String,
     action_line: usize,
@@ -100,7 +101,7 @@ impl Closer {
 }
 
 impl<'a> Parser<'a> {
-    fn lex_next(&mut self) -> Item {
+    fn lex_next(&mut self) -> Item<'a> {
         match self.items.get(self.next_item) {
             Some(item) => {
                 self.next_item += 1;
@@ -110,7 +111,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn next(&mut self) -> Item {
+    fn next(&mut self) -> Item<'a> {
         if self.peek_count > 0 {
             self.peek_count -= 1;
         } else {
@@ -123,18 +124,18 @@ impl<'a> Parser<'a> {
         self.peek_count += 1;
     }
 
-    fn backup2(&mut self, t1: Item) {
+    fn backup2(&mut self, t1: Item<'a>) {
         self.token[1] = t1;
         self.peek_count = 2;
     }
 
-    fn backup3(&mut self, t2: Item, t1: Item) {
+    fn backup3(&mut self, t2: Item<'a>, t1: Item<'a>) {
         self.token[1] = t1;
         self.token[2] = t2;
         self.peek_count = 3;
     }
 
-    fn peek(&mut self) -> Item {
+    fn peek(&mut self) -> Item<'a> {
         if self.peek_count > 0 {
             return self.token[self.peek_count - 1].clone();
         }
@@ -143,7 +144,7 @@ impl<'a> Parser<'a> {
         self.token[0].clone()
     }
 
-    fn next_non_space(&mut self) -> Item {
+    fn next_non_space(&mut self) -> Item<'a> {
         loop {
             let t = self.next();
             if t.kind != ItemKind::Space {
@@ -152,7 +153,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn peek_non_space(&mut self) -> Item {
+    fn peek_non_space(&mut self) -> Item<'a> {
         let t = self.next_non_space();
         self.backup();
         t
@@ -165,7 +166,7 @@ impl<'a> Parser<'a> {
         ))
     }
 
-    fn expect(&mut self, kind: ItemKind, context: &str) -> PResult<Item> {
+    fn expect(&mut self, kind: ItemKind, context: &str) -> PResult<Item<'a>> {
         let token = self.next_non_space();
         if token.kind != kind {
             return Err(self.unexpected(&token, context));
@@ -249,7 +250,7 @@ impl<'a> Parser<'a> {
         }
         let name = strconv::unquote(&token.val).map_err(|e| self.errorf(e))?;
         self.expect(ItemKind::RightDelim, context)?;
-        let saved_vars = std::mem::replace(&mut self.vars, vec!["$".to_string()]);
+        let saved_vars = std::mem::replace(&mut self.vars, vec![Cow::Borrowed("$")]);
         let (list, end) = self.item_list()?;
         self.vars = saved_vars;
         if !matches!(end, Closer::End) {
@@ -280,7 +281,7 @@ impl<'a> Parser<'a> {
         match token.kind {
             ItemKind::Text => Ok(Parsed::Node(Node::Text(TextNode {
                 pos: token.pos,
-                text: Arc::from(token.val.as_str()),
+                text: Arc::from(&*token.val),
             }))),
             ItemKind::LeftDelim => {
                 self.action_line = token.line;
@@ -429,7 +430,7 @@ impl<'a> Parser<'a> {
         let token = self.next_non_space();
         let name = self.template_name(&token, context)?;
         let pipe = self.pipeline(context, ItemKind::RightDelim)?;
-        let saved_vars = std::mem::replace(&mut self.vars, vec!["$".to_string()]);
+        let saved_vars = std::mem::replace(&mut self.vars, vec![Cow::Borrowed("$")]);
         let saved_depth = std::mem::replace(&mut self.range_depth, 0);
         let listed = self.item_list();
         self.vars = saved_vars;
@@ -467,14 +468,14 @@ impl<'a> Parser<'a> {
                 self.next_non_space();
                 pipe.decl.push(VariableNode {
                     pos: v.pos,
-                    ident: vec![v.val.clone()],
+                    ident: vec![v.val.to_string()],
                 });
                 self.vars.push(v.val.clone());
             } else if next.kind == ItemKind::Char && next.val == "," {
                 self.next_non_space();
                 pipe.decl.push(VariableNode {
                     pos: v.pos,
-                    ident: vec![v.val.clone()],
+                    ident: vec![v.val.to_string()],
                 });
                 self.vars.push(v.val.clone());
                 if context == "range" && pipe.decl.len() < 2 {
@@ -620,7 +621,7 @@ impl<'a> Parser<'a> {
                 }
                 Arg::Identifier {
                     pos: token.pos,
-                    name: token.val,
+                    name: token.val.into_owned(),
                 }
             }
             ItemKind::Dot => Arg::Dot(token.pos),
@@ -634,7 +635,7 @@ impl<'a> Parser<'a> {
                 }
                 Arg::Variable(VariableNode {
                     pos: token.pos,
-                    ident: vec![token.val],
+                    ident: vec![token.val.into_owned()],
                 })
             }
             ItemKind::Field => Arg::Field {
@@ -663,7 +664,7 @@ impl<'a> Parser<'a> {
                 let text = strconv::unquote(&token.val).map_err(|e| self.errorf(e))?;
                 Arg::String {
                     pos: token.pos,
-                    quoted: token.val,
+                    quoted: token.val.into_owned(),
                     text: Arc::from(text.as_str()),
                 }
             }

@@ -26,11 +26,14 @@ pub enum MissingKey {
 }
 
 /// Named templates with their functions and options. Cloning is cheap: trees and
-/// functions are shared.
+/// functions are shared, and what [`Templates::parse_and_execute`] adds to a clone
+/// lies over the shared trees instead of copying them.
 #[derive(Clone, Debug, Default)]
 pub struct Templates {
     name: String,
-    trees: HashMap<String, Arc<Tree>>,
+    trees: Arc<HashMap<String, Arc<Tree>>>,
+    /// Templates added by `parse_and_execute`, looked up before `trees`.
+    added: HashMap<String, Arc<Tree>>,
     funcs: Arc<HashMap<String, Function>>,
     missing_key: MissingKey,
     step_limit: Option<u64>,
@@ -93,9 +96,10 @@ impl Templates {
     pub fn parse(&mut self, name: &str, text: &str) -> Result<(), ParseError> {
         let trees = parse(name, name, text, &|f| self.has_function(f))?;
         for (tree_name, tree) in trees {
-            let keep_old = tree.root.is_empty_tree() && self.trees.contains_key(&tree_name);
+            let keep_old = tree.root.is_empty_tree() && self.lookup(&tree_name).is_some();
             if !keep_old {
-                self.trees.insert(tree_name, tree);
+                self.added.remove(&tree_name);
+                Arc::make_mut(&mut self.trees).insert(tree_name, tree);
             }
         }
         Ok(())
@@ -117,9 +121,9 @@ impl Templates {
             if tree_name == name {
                 top = Some(tree.clone());
             }
-            let keep_old = tree.root.is_empty_tree() && self.trees.contains_key(&tree_name);
+            let keep_old = tree.root.is_empty_tree() && self.lookup(&tree_name).is_some();
             if !keep_old {
-                self.trees.insert(tree_name, tree);
+                self.added.insert(tree_name, tree);
             }
         }
         let mut out = String::new();
@@ -130,12 +134,17 @@ impl Templates {
     }
 
     pub fn lookup(&self, name: &str) -> Option<&Arc<Tree>> {
-        self.trees.get(name)
+        self.added.get(name).or_else(|| self.trees.get(name))
     }
 
     /// The names of all templates in the set, sorted.
     pub fn names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.trees.keys().map(String::as_str).collect();
+        let mut names: Vec<&str> = self
+            .trees
+            .keys()
+            .chain(self.added.keys().filter(|k| !self.trees.contains_key(*k)))
+            .map(String::as_str)
+            .collect();
         names.sort_unstable();
         names
     }
@@ -155,7 +164,7 @@ impl Templates {
         data: &Value,
         out: &mut String,
     ) -> Result<(), ExecError> {
-        let Some(tree) = self.trees.get(name) else {
+        let Some(tree) = self.lookup(name) else {
             return Err(ExecError {
                 cause: crate::error::ErrorSource::None,
                 name: name.to_string(),

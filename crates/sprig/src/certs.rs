@@ -94,7 +94,7 @@ pub(crate) fn register(r: &mut Registry) {
 }
 
 fn rsa_key(bits: usize) -> Result<rsa::RsaPrivateKey, FuncError> {
-    rsa::RsaPrivateKey::new(&mut rand::thread_rng(), bits)
+    crate::rsakey::generate(bits)
         .map_err(|e| FuncError::new(format!("error generating rsa key: {e}")))
 }
 
@@ -246,7 +246,7 @@ fn key_pem(key: &PrivateKey) -> Result<String, String> {
 fn generate_private_key(kind: &str) -> String {
     let mut rng = rand::thread_rng();
     let key = match kind {
-        "" | "rsa" => match rsa::RsaPrivateKey::new(&mut rng, 4096) {
+        "" | "rsa" => match crate::rsakey::generate(4096) {
             Ok(k) => PrivateKey::Rsa(Box::new(k)),
             Err(e) => return format!("failed to generate private key: {e}"),
         },

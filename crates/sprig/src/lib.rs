@@ -21,6 +21,7 @@ mod paths;
 mod random;
 mod reflect;
 mod regex;
+mod rsakey;
 mod semver;
 mod strings;
 mod url;

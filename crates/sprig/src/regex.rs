@@ -3,6 +3,11 @@
 //! empty matches in `FindAll`, `ReplaceAll` and `Split`, Go's `$name` expansion,
 //! `QuoteMeta`, and Go's compile error texts for the common syntax errors. The
 //! plain forms panic (through `MustCompile`) where the `must` forms return errors.
+//! Compiled expressions are cached for the process, as charts repeat a handful of
+//! patterns many times.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 use gotmpl::{gofmt, FuncError, Value};
 use regex::Regex;
@@ -105,13 +110,29 @@ fn must(expr: &str) -> Result<Regex, FuncError> {
     })
 }
 
+/// How many compiled expressions the cache keeps before starting afresh.
+const CACHE_LIMIT: usize = 512;
+
 /// `regexp.Compile`, with Go's error text.
 pub(crate) fn compile(expr: &str) -> Result<Regex, String> {
-    if let Some(e) = go_syntax_error(expr) {
-        return Err(format!("error parsing regexp: {e}"));
+    type Cache = Mutex<HashMap<String, Result<Regex, String>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Cache::default);
+    if let Some(compiled) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(expr) {
+        return compiled.clone();
     }
-    Regex::new(&translate(expr))
-        .map_err(|_| format!("error parsing regexp: invalid or unsupported Perl syntax: `{expr}`"))
+    let compiled = match go_syntax_error(expr) {
+        Some(e) => Err(format!("error parsing regexp: {e}")),
+        None => Regex::new(&translate(expr)).map_err(|_| {
+            format!("error parsing regexp: invalid or unsupported Perl syntax: `{expr}`")
+        }),
+    };
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if cache.len() >= CACHE_LIMIT {
+        cache.clear();
+    }
+    cache.insert(expr.to_string(), compiled.clone());
+    compiled
 }
 
 /// Rewrites Go's ASCII-only Perl classes and word boundaries for the `regex`
