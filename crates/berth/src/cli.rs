@@ -84,6 +84,9 @@ pub struct TemplateArgs {
     /// Print the charts' CRDs first.
     #[arg(long)]
     pub include_crds: bool,
+    /// Accepted for helm compatibility: `helm template` prints no CRDs unless asked.
+    #[arg(long)]
+    pub skip_crds: bool,
     /// Leave out test hooks.
     #[arg(long)]
     pub skip_tests: bool,

@@ -45,3 +45,24 @@ fn a_subchart_value_that_is_not_a_table_is_refused() {
 fn missing_dependencies_are_named() {
     check("missing-dependency");
 }
+
+#[test]
+fn deprecated_charts_warn_as_each_helm_does() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/render/checks");
+    for (helm, flag) in [("helm4", None), ("helm3", Some("--helm3"))] {
+        let out = Command::new(env!("CARGO_BIN_EXE_berth"))
+            .args(["template", "rel"])
+            .arg(dir.join("deprecated"))
+            .args(["--kube-version", "v1.33.0"])
+            .args(flag)
+            .output()
+            .expect("berth runs");
+        assert!(out.status.success(), "{helm}");
+        let expected_out =
+            std::fs::read_to_string(dir.join(format!("deprecated.{helm}.out"))).unwrap();
+        let expected_err =
+            std::fs::read_to_string(dir.join(format!("deprecated.{helm}.err"))).unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), expected_out, "{helm}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), expected_err, "{helm}");
+    }
+}

@@ -28,6 +28,10 @@ pub fn run(args: &TemplateArgs) -> Result<(), String> {
     }
     let values = set_flag_values(render::template::merge_value_files(&files), args, helm)?;
     let chart = Chart::load(&args.chart, helm).map_err(|e| e.to_string())?;
+    let installable = matches!(chart.metadata.chart_type.as_str(), "" | "application");
+    if chart.metadata.deprecated && installable {
+        eprintln!("{}", deprecation_warning(helm));
+    }
     let opts = TemplateOptions {
         release_name: args.release.clone(),
         namespace: args.namespace.clone(),
@@ -64,4 +68,12 @@ fn set_flag_values(files: Value, args: &TemplateArgs, helm: HelmVersion) -> Resu
     apply_set_flags(&base, &flags, helm, &mut read)
         .map(Value::Map)
         .map_err(|e| e.to_string())
+}
+
+/// What each Helm prints on stderr when the chart is marked deprecated.
+fn deprecation_warning(helm: HelmVersion) -> &'static str {
+    match helm {
+        HelmVersion::Helm4 => "level=WARN msg=\"this chart is deprecated\"",
+        HelmVersion::Helm3 => "WARNING: This chart is deprecated",
+    }
 }
