@@ -46,29 +46,45 @@ fn write_data(out: &mut String, data: &Data) -> Result<(), JsonError> {
         Data::Int(i) => out.push_str(&i.to_string()),
         Data::Float(f) => write_float(out, *f)?,
         Data::String(s) => write_string(out, s),
-        Data::List(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_data(out, item)?;
-            }
-            out.push(']');
-        }
-        Data::Map(map) => {
-            out.push('{');
-            for (i, (k, v)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(out, k);
-                out.push(':');
-                write_data(out, v)?;
-            }
-            out.push('}');
-        }
+        Data::List(items) => write_array(out, items, write_data)?,
+        Data::Map(map) => write_object(out, map.iter().map(|(k, v)| (k.as_str(), v)), write_data)?,
     }
+    Ok(())
+}
+
+/// A JSON array of `items`, each written by `write`.
+fn write_array<T>(
+    out: &mut String,
+    items: &[T],
+    write: fn(&mut String, &T) -> Result<(), JsonError>,
+) -> Result<(), JsonError> {
+    out.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write(out, item)?;
+    }
+    out.push(']');
+    Ok(())
+}
+
+/// A JSON object of `entries` in the order given, values written by `write`.
+fn write_object<'a, T: 'a>(
+    out: &mut String,
+    entries: impl Iterator<Item = (&'a str, &'a T)>,
+    write: fn(&mut String, &T) -> Result<(), JsonError>,
+) -> Result<(), JsonError> {
+    out.push('{');
+    for (i, (k, v)) in entries.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(out, k);
+        out.push(':');
+        write(out, v)?;
+    }
+    out.push('}');
     Ok(())
 }
 
@@ -96,16 +112,7 @@ fn write_value(out: &mut String, v: &Value) -> Result<(), JsonError> {
         Value::Uint(u) => out.push_str(&u.to_string()),
         Value::Float(f) => write_float(out, *f)?,
         Value::String(s) => write_string(out, s),
-        Value::Seq(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_value(out, item)?;
-            }
-            out.push(']');
-        }
+        Value::Seq(items) => write_array(out, items, write_value)?,
         Value::Map(pairs) => {
             let mut sorted: BTreeMap<&str, &Value> = BTreeMap::new();
             for (k, val) in pairs {
@@ -113,16 +120,7 @@ fn write_value(out: &mut String, v: &Value) -> Result<(), JsonError> {
                     sorted.insert(k.as_str(), val);
                 }
             }
-            out.push('{');
-            for (i, (k, val)) in sorted.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(out, k);
-                out.push(':');
-                write_value(out, val)?;
-            }
-            out.push('}');
+            write_object(out, sorted.into_iter(), write_value)?;
         }
     }
     Ok(())
