@@ -1,0 +1,1 @@
+//! Deployment repositories: helmfile state files rendered and read as helmfile does (work in progress).
