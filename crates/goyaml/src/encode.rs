@@ -137,6 +137,7 @@ pub fn sort_keys(keys: &mut [&str], flavor: Flavor) {
 struct Encoder {
     events: Vec<Ev>,
     flavor: Flavor,
+    sort_maps: bool,
 }
 
 impl Encoder {
@@ -195,7 +196,11 @@ impl Encoder {
             Value::Map(pairs) => {
                 let flavor = self.flavor;
                 let mut sorted: Vec<&(Value, Value)> = pairs.iter().collect();
+                let sort_maps = self.sort_maps;
                 sorted.sort_by(|a, b| {
+                    if !sort_maps {
+                        return Ordering::Equal;
+                    }
                     ordering(
                         value_less(&a.0, &b.0, flavor),
                         value_less(&b.0, &a.0, flavor),
@@ -253,12 +258,22 @@ fn start(flavor: Flavor) -> Encoder {
     Encoder {
         events: vec![Ev::StreamStart, Ev::DocumentStart],
         flavor,
+        sort_maps: true,
     }
 }
 
 /// go-yaml `Marshal` of a decoded value (v2: `yaml.Marshal`).
 pub fn marshal_value(v: &Value, flavor: Flavor) -> Result<String, YamlError> {
     let mut e = start(flavor);
+    e.value(v);
+    e.finish(2, true)
+}
+
+/// go-yaml `Marshal` of a Go struct tree: mappings keep the order of their
+/// pairs, as struct fields do (callers sort the pairs of real Go maps).
+pub fn marshal_value_in_order(v: &Value, flavor: Flavor) -> Result<String, YamlError> {
+    let mut e = start(flavor);
+    e.sort_maps = false;
     e.value(v);
     e.finish(2, true)
 }

@@ -1,0 +1,107 @@
+//! Values crossing between YAML (go-yaml v2's `interface{}` values) and the
+//! template engine, with helmfile's `CastKeysToStrings` on every map.
+
+use std::collections::BTreeMap;
+
+use gotmpl::Value as Tv;
+use goyaml::Value as Yaml;
+
+use crate::typed::scalar_text;
+
+/// A decoded YAML value as a template value (`map[string]interface {}`...).
+pub(crate) fn to_template(v: &Yaml) -> Tv {
+    match v {
+        Yaml::Null => Tv::Nil,
+        Yaml::Bool(b) => Tv::Bool(*b),
+        Yaml::Int(i) => Tv::int(*i),
+        Yaml::Uint(u) => Tv::Uint(*u, gotmpl::UintKind::Uint64),
+        Yaml::Float(f) => Tv::Float(*f),
+        Yaml::String(s) => Tv::string(s.as_str()),
+        Yaml::Seq(items) => Tv::list(items.iter().map(to_template).collect()),
+        Yaml::Map(pairs) => Tv::map(
+            pairs
+                .iter()
+                .map(|(k, v)| (key_string(k), to_template(v)))
+                .collect::<BTreeMap<_, _>>(),
+        ),
+    }
+}
+
+/// `fmt.Sprintf("%v", k)` of a map key, as `CastKeysToStrings` does.
+pub(crate) fn key_string(k: &Yaml) -> String {
+    match k {
+        Yaml::Null => "<nil>".to_string(),
+        other => scalar_text(other).unwrap_or_default(),
+    }
+}
+
+/// A map's keys made strings recursively (`maputil.CastKeysToStrings`).
+pub(crate) fn cast_keys(v: &Yaml) -> Yaml {
+    match v {
+        Yaml::Map(pairs) => {
+            let mut out: Vec<(Yaml, Yaml)> = Vec::new();
+            for (k, val) in pairs {
+                Yaml::map_insert(&mut out, Yaml::String(key_string(k)), cast_keys(val));
+            }
+            Yaml::Map(out)
+        }
+        Yaml::Seq(items) => Yaml::Seq(items.iter().map(cast_keys).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A template value as the Go value go-yaml would marshal.
+pub(crate) fn from_template(v: &Tv) -> Yaml {
+    match v {
+        Tv::Nil => Yaml::Null,
+        Tv::Bool(b) => Yaml::Bool(*b),
+        Tv::Int(i, _) => Yaml::Int(*i),
+        Tv::Uint(u, _) => Yaml::Uint(*u),
+        Tv::Float(f) => Yaml::Float(*f),
+        Tv::String(s) => Yaml::String(s.to_string()),
+        Tv::Bytes(b) => Yaml::String(String::from_utf8_lossy(b).into_owned()),
+        Tv::List(l) => Yaml::Seq(l.items.iter().map(from_template).collect()),
+        Tv::Map(m) => Yaml::Map(
+            m.entries()
+                .iter()
+                .map(|(k, v)| (Yaml::String(k.clone()), from_template(v)))
+                .collect(),
+        ),
+        Tv::Object(o) => Yaml::Map(
+            o.fields()
+                .iter()
+                .map(|(k, v)| (Yaml::String(k.to_lowercase()), from_template(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// Deep merge of Go maps as mergo's `WithOverride` does for values: nested
+/// maps merge, other non-empty values replace.
+pub(crate) fn merge_values(dst: &mut Vec<(Yaml, Yaml)>, src: &[(Yaml, Yaml)]) {
+    for (k, v) in src {
+        let slot = dst.iter_mut().find(|(dk, _)| dk.go_eq(k));
+        match (slot, v) {
+            (Some((_, Yaml::Map(d))), Yaml::Map(s)) => merge_values(d, s),
+            (Some(slot), v) => {
+                if !is_empty_yaml(v) {
+                    slot.1 = v.clone();
+                }
+            }
+            (None, v) => dst.push((k.clone(), v.clone())),
+        }
+    }
+}
+
+fn is_empty_yaml(v: &Yaml) -> bool {
+    match v {
+        Yaml::Null => true,
+        Yaml::Bool(b) => !b,
+        Yaml::Int(i) => *i == 0,
+        Yaml::Uint(u) => *u == 0,
+        Yaml::Float(f) => *f == 0.0,
+        Yaml::String(s) => s.is_empty(),
+        Yaml::Seq(s) => s.is_empty(),
+        Yaml::Map(m) => m.is_empty(),
+    }
+}
