@@ -126,6 +126,21 @@ pub struct Server {
 
 impl Server {
     pub fn start(handler: impl Fn(&Request) -> Response + Send + Sync + 'static) -> Server {
+        Server::start_with(None, handler)
+    }
+
+    /// An HTTPS server with this TLS configuration.
+    pub fn start_tls(
+        config: Arc<rustls::ServerConfig>,
+        handler: impl Fn(&Request) -> Response + Send + Sync + 'static,
+    ) -> Server {
+        Server::start_with(Some(config), handler)
+    }
+
+    fn start_with(
+        tls: Option<Arc<rustls::ServerConfig>>,
+        handler: impl Fn(&Request) -> Response + Send + Sync + 'static,
+    ) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let log = Arc::new(Mutex::new(Vec::new()));
@@ -138,8 +153,14 @@ impl Server {
                     break;
                 }
                 let Ok(stream) = stream else { continue };
-                let (handler, log) = (handler.clone(), log2.clone());
-                std::thread::spawn(move || serve(stream, &*handler, &log));
+                let (handler, log, tls) = (handler.clone(), log2.clone(), tls.clone());
+                std::thread::spawn(move || match tls {
+                    None => serve(stream, &*handler, &log),
+                    Some(config) => {
+                        let Ok(connection) = rustls::ServerConnection::new(config) else { return };
+                        serve(rustls::StreamOwned::new(connection, stream), &*handler, &log)
+                    }
+                });
             }
         });
         Server { port, log, stop, thread: Some(thread) }
@@ -168,7 +189,7 @@ impl Drop for Server {
     }
 }
 
-fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Request>>) {
+fn serve<S: Read + Write>(stream: S, handler: &Handler, log: &Mutex<Vec<Request>>) {
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     if reader.read_line(&mut line).unwrap_or(0) == 0 {
