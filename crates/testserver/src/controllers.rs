@@ -1,0 +1,236 @@
+//! Simulated controllers: workloads gain the status their controllers would
+//! write after a delay (or fail, on `testserver.berth.dev/fail: "true"`),
+//! Deployments get their ReplicaSet, PVCs bind, LoadBalancers get an address,
+//! Pods run.
+
+use crate::api::{meta_mut, short_hash, Api};
+use crate::clock;
+use crate::resources::Resource;
+use crate::store::ObjectKey;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Set to "true" to make a workload fail instead of becoming ready.
+pub const FAIL_ANNOTATION: &str = "testserver.berth.dev/fail";
+/// A per-object readiness delay such as "2s" or "500ms".
+pub const DELAY_ANNOTATION: &str = "testserver.berth.dev/ready-after";
+
+const MANAGER: &str = "kube-controller-manager";
+
+fn parse_delay(text: &str) -> Option<Duration> {
+    if let Some(ms) = text.strip_suffix("ms") {
+        return ms.trim().parse().ok().map(Duration::from_millis);
+    }
+    if let Some(s) = text.strip_suffix('s') {
+        return s.trim().parse::<f64>().ok().map(Duration::from_secs_f64);
+    }
+    None
+}
+
+fn simulated(res: &Resource) -> bool {
+    matches!(
+        (res.group.as_str(), res.kind.as_str()),
+        ("apps", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet")
+            | ("batch", "Job")
+            | ("", "PersistentVolumeClaim" | "Service" | "Pod")
+    )
+}
+
+/// Queues the controller's reaction to a write.
+pub fn schedule(api: &Arc<Api>, res: &Resource, key: &ObjectKey) {
+    if !simulated(res) {
+        return;
+    }
+    let Some(obj) = api.objects.lock().ok().and_then(|o| o.get(key).cloned()) else { return };
+    if obj.pointer("/metadata/ownerReferences/0/kind").and_then(Value::as_str) == Some("Deployment")
+        && res.kind == "ReplicaSet"
+    {
+        return;
+    }
+    let delay = obj
+        .pointer("/metadata/annotations")
+        .and_then(|a| a.get(DELAY_ANNOTATION))
+        .and_then(Value::as_str)
+        .and_then(parse_delay)
+        .unwrap_or(api.settings.ready_delay);
+    let generation = obj.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(1);
+    let api = api.clone();
+    let res = res.clone();
+    let key = key.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        reconcile(&api, &res, &key, generation);
+    });
+}
+
+fn condition(kind: &str, status: &str, reason: &str, message: &str, now: &str) -> Value {
+    json!({"type": kind, "status": status, "lastUpdateTime": now, "lastTransitionTime": now,
+           "reason": reason, "message": message})
+}
+
+fn reconcile(api: &Arc<Api>, res: &Resource, key: &ObjectKey, generation: i64) {
+    let Some(obj) = api.objects.lock().ok().and_then(|o| o.get(key).cloned()) else { return };
+    let failing = obj
+        .pointer("/metadata/annotations")
+        .and_then(|a| a.get(FAIL_ANNOTATION))
+        .and_then(Value::as_str)
+        == Some("true");
+    let replicas = obj.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(1);
+    let ready = if failing { 0 } else { replicas };
+    let now = clock::now();
+    let name = key.name.clone();
+    let status = match (res.group.as_str(), res.kind.as_str()) {
+        ("apps", "Deployment") => {
+            let rs_name = ensure_replica_set(api, &obj, key, replicas, ready);
+            if failing {
+                json!({"observedGeneration": generation, "replicas": replicas, "updatedReplicas": replicas,
+                       "unavailableReplicas": replicas, "conditions": [
+                    condition("Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.", &now),
+                    condition("Progressing", "False", "ProgressDeadlineExceeded", &format!("ReplicaSet {rs_name:?} has timed out progressing."), &now)]})
+            } else {
+                json!({"observedGeneration": generation, "replicas": replicas, "updatedReplicas": replicas,
+                       "readyReplicas": replicas, "availableReplicas": replicas, "conditions": [
+                    condition("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.", &now),
+                    condition("Progressing", "True", "NewReplicaSetAvailable", &format!("ReplicaSet {rs_name:?} has successfully progressed."), &now)]})
+            }
+        }
+        ("apps", "ReplicaSet") => json!({"observedGeneration": generation, "replicas": replicas,
+            "fullyLabeledReplicas": replicas, "readyReplicas": ready, "availableReplicas": ready}),
+        ("apps", "StatefulSet") => {
+            let revision = format!("{name}-{}", &short_hash(obj.pointer("/spec/template").unwrap_or(&Value::Null))[..8]);
+            json!({"observedGeneration": generation, "replicas": replicas, "readyReplicas": ready,
+                   "currentReplicas": replicas, "updatedReplicas": replicas, "availableReplicas": ready,
+                   "currentRevision": revision, "updateRevision": revision, "collisionCount": 0})
+        }
+        ("apps", "DaemonSet") => {
+            let up = if failing { 0 } else { 1 };
+            let mut s = json!({"observedGeneration": generation, "currentNumberScheduled": 1, "desiredNumberScheduled": 1,
+                   "numberMisscheduled": 0, "numberReady": up, "numberAvailable": up, "updatedNumberScheduled": 1});
+            if failing {
+                s["numberUnavailable"] = json!(1);
+            }
+            s
+        }
+        ("batch", "Job") => {
+            if failing {
+                json!({"startTime": now, "failed": 1, "active": 0, "ready": 0, "terminating": 0, "conditions": [
+                    condition("FailureTarget", "True", "BackoffLimitExceeded", "Job has reached the specified backoff limit", &now),
+                    condition("Failed", "True", "BackoffLimitExceeded", "Job has reached the specified backoff limit", &now)]})
+            } else {
+                let completions = obj.pointer("/spec/completions").and_then(Value::as_i64).unwrap_or(1);
+                json!({"startTime": now, "completionTime": now, "succeeded": completions, "active": 0, "ready": 0, "terminating": 0,
+                       "uncountedTerminatedPods": {}, "conditions": [
+                    condition("SuccessCriteriaMet", "True", "CompletionsReached", "Reached expected number of succeeded pods", &now),
+                    condition("Complete", "True", "CompletionsReached", "Reached expected number of succeeded pods", &now)]})
+            }
+        }
+        ("", "PersistentVolumeClaim") => {
+            if failing {
+                return;
+            }
+            let storage = obj.pointer("/spec/resources/requests/storage").cloned().unwrap_or(json!("1Gi"));
+            json!({"phase": "Bound", "accessModes": obj.pointer("/spec/accessModes").cloned().unwrap_or(json!(["ReadWriteOnce"])),
+                   "capacity": {"storage": storage}})
+        }
+        ("", "Service") => {
+            if failing || obj.pointer("/spec/type").and_then(Value::as_str) != Some("LoadBalancer") {
+                return;
+            }
+            let octet = 1 + (short_hash(&json!(name)).bytes().next().unwrap_or(0) % 200);
+            json!({"loadBalancer": {"ingress": [{"ip": format!("192.0.2.{octet}"), "ipMode": "VIP"}]}})
+        }
+        ("", "Pod") => {
+            let always = obj.pointer("/spec/restartPolicy").and_then(Value::as_str).is_none_or(|p| p == "Always");
+            let phase = match (failing, always) {
+                (true, _) => "Failed",
+                (false, true) => "Running",
+                (false, false) => "Succeeded",
+            };
+            let ready = if phase == "Running" { "True" } else { "False" };
+            json!({"phase": phase, "hostIP": "10.0.0.1", "podIP": "10.244.0.10", "startTime": now,
+                   "conditions": [
+                       {"type": "Initialized", "status": "True", "lastTransitionTime": now},
+                       {"type": "Ready", "status": ready, "lastTransitionTime": now},
+                       {"type": "ContainersReady", "status": ready, "lastTransitionTime": now},
+                       {"type": "PodScheduled", "status": "True", "lastTransitionTime": now}]})
+        }
+        _ => return,
+    };
+    api.write_status(res, key, generation, status, MANAGER);
+}
+
+/// Creates or updates the Deployment's current ReplicaSet; scales old ones to zero.
+fn ensure_replica_set(api: &Arc<Api>, deploy: &Value, key: &ObjectKey, replicas: i64, ready: i64) -> String {
+    let Some(rs_res) = api.find("apps", "v1", "replicasets") else { return String::new() };
+    let template = deploy.pointer("/spec/template").cloned().unwrap_or(json!({}));
+    let hash = short_hash(&template);
+    let rs_name = format!("{}-{hash}", key.name);
+    let uid = deploy.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or_default().to_string();
+    let now = clock::now();
+    let mut rs_template = template.clone();
+    meta_mut(&mut rs_template)
+        .entry("labels")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
+        .map(|l| l.insert("pod-template-hash".into(), json!(hash)));
+    let mut selector = deploy.pointer("/spec/selector").cloned().unwrap_or(json!({}));
+    if selector.is_object() {
+        selector
+            .as_object_mut()
+            .map(|s| s.entry("matchLabels").or_insert_with(|| json!({})))
+            .and_then(Value::as_object_mut)
+            .map(|m| m.insert("pod-template-hash".into(), json!(hash)));
+    }
+    let revision = deploy.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(1);
+    let owner = json!([{"apiVersion": "apps/v1", "kind": "Deployment", "name": key.name, "uid": uid,
+                        "controller": true, "blockOwnerDeletion": true}]);
+    let existing: Vec<Value> = api
+        .objects
+        .lock()
+        .map(|o| o.list(&rs_res.storage_key(), Some(&key.namespace)).into_iter().cloned().collect())
+        .unwrap_or_default();
+    for old in existing.iter().filter(|rs| {
+        rs.pointer("/metadata/ownerReferences/0/uid").and_then(Value::as_str) == Some(uid.as_str())
+            && rs.pointer("/metadata/name").and_then(Value::as_str) != Some(rs_name.as_str())
+    }) {
+        let mut scaled = old.clone();
+        scaled["spec"]["replicas"] = json!(0);
+        scaled["status"] = json!({"replicas": 0, "observedGeneration": 1});
+        let old_key = ObjectKey {
+            storage_key: rs_res.storage_key(),
+            namespace: key.namespace.clone(),
+            name: old.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string(),
+        };
+        api.controller_put(&old_key, scaled);
+    }
+    let previous = existing
+        .iter()
+        .find(|rs| rs.pointer("/metadata/name").and_then(Value::as_str) == Some(rs_name.as_str()));
+    let labels = rs_template.pointer("/metadata/labels").cloned().unwrap_or(json!({}));
+    let rs = json!({
+        "apiVersion": "apps/v1", "kind": "ReplicaSet",
+        "metadata": {
+            "name": rs_name, "namespace": key.namespace, "labels": labels,
+            "uid": previous.and_then(|p| p.pointer("/metadata/uid").cloned()).unwrap_or(json!(uuid::Uuid::new_v4().to_string())),
+            "creationTimestamp": previous.and_then(|p| p.pointer("/metadata/creationTimestamp").cloned()).unwrap_or(json!(now)),
+            "generation": 1,
+            "annotations": {"deployment.kubernetes.io/desired-replicas": replicas.to_string(),
+                            "deployment.kubernetes.io/max-replicas": replicas.to_string(),
+                            "deployment.kubernetes.io/revision": revision.to_string()},
+            "ownerReferences": owner,
+        },
+        "spec": {"replicas": replicas, "selector": selector, "template": rs_template},
+        "status": {"replicas": replicas, "fullyLabeledReplicas": replicas, "readyReplicas": ready,
+                   "availableReplicas": ready, "observedGeneration": 1},
+    });
+    let rs_key = ObjectKey { storage_key: rs_res.storage_key(), namespace: key.namespace.clone(), name: rs_name.clone() };
+    let mut compare = rs.clone();
+    if let (Some(p), Some(m)) = (previous, compare.get_mut("metadata").and_then(Value::as_object_mut)) {
+        if let Some(rv) = p.pointer("/metadata/resourceVersion") {
+            m.insert("resourceVersion".into(), rv.clone());
+        }
+    }
+    api.controller_put(&rs_key, compare);
+    rs_name
+}

@@ -1,0 +1,115 @@
+//! `meta.k8s.io/v1` Table responses, as kubectl asks for when printing.
+
+use crate::clock;
+use crate::resources::Resource;
+use serde_json::{json, Value};
+
+fn column(name: &str, kind: &str, format: &str, description: &str) -> Value {
+    json!({"name": name, "type": kind, "format": format, "description": description, "priority": 0})
+}
+
+fn age(obj: &Value) -> String {
+    obj.pointer("/metadata/creationTimestamp")
+        .and_then(Value::as_str)
+        .and_then(clock::parse_rfc3339)
+        .map(|t| clock::human_age(clock::unix_now() - t))
+        .unwrap_or_else(|| "<unknown>".into())
+}
+
+fn int(obj: &Value, pointer: &str) -> i64 {
+    obj.pointer(pointer).and_then(Value::as_i64).unwrap_or(0)
+}
+
+fn text(obj: &Value, pointer: &str) -> String {
+    match obj.pointer(pointer) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => "<none>".into(),
+        Some(v) => v.to_string(),
+    }
+}
+
+/// Computes the cells of one row.
+type Cells = Box<dyn Fn(&Value) -> Vec<Value>>;
+
+/// Columns and cells for one resource.
+fn columns(res: &Resource) -> (Vec<Value>, Cells) {
+    let name = column("Name", "string", "name", "Name must be unique within a namespace.");
+    let age_col = column("Age", "string", "", "CreationTimestamp is a timestamp representing the server time when this object was created.");
+    let name_of = |o: &Value| json!(o.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default());
+    match (res.group.as_str(), res.kind.as_str()) {
+        ("apps", "Deployment") => (
+            vec![name, column("Ready", "string", "", "Number of the pod with ready state"),
+                 column("Up-to-date", "string", "", "Total number of non-terminated pods targeted by this deployment that have the desired template spec."),
+                 column("Available", "string", "", "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment."), age_col],
+            Box::new(move |o| vec![name_of(o), json!(format!("{}/{}", int(o, "/status/readyReplicas"), int(o, "/spec/replicas"))),
+                json!(int(o, "/status/updatedReplicas")), json!(int(o, "/status/availableReplicas")), json!(age(o))]),
+        ),
+        ("", "Secret") => (
+            vec![name, column("Type", "string", "", "The type of secret"), column("Data", "string", "", "The number of entries in the secret"), age_col],
+            Box::new(move |o| vec![name_of(o), json!(text(o, "/type")),
+                json!(o.get("data").and_then(Value::as_object).map(|d| d.len()).unwrap_or(0)), json!(age(o))]),
+        ),
+        ("", "Namespace") => (
+            vec![name, column("Status", "string", "", "The status of the namespace"), age_col],
+            Box::new(move |o| vec![name_of(o), json!(text(o, "/status/phase")), json!(age(o))]),
+        ),
+        ("", "Service") => (
+            vec![name, column("Type", "string", "", "The type of the service"), column("Cluster-IP", "string", "", "The IP of the service"),
+                 column("External-IP", "string", "", "The external IP"), column("Port(s)", "string", "", "The ports"), age_col],
+            Box::new(move |o| {
+                let ports = o.pointer("/spec/ports").and_then(Value::as_array).map(|ps| ps.iter().map(|p| format!("{}/{}", int(p, "/port"), text(p, "/protocol"))).collect::<Vec<_>>().join(",")).unwrap_or_else(|| "<none>".into());
+                let external = o.pointer("/status/loadBalancer/ingress/0/ip").and_then(Value::as_str).unwrap_or("<none>").to_string();
+                vec![name_of(o), json!(text(o, "/spec/type")), json!(text(o, "/spec/clusterIP")), json!(external), json!(ports), json!(age(o))]
+            }),
+        ),
+        _ if !res.printer_columns.is_empty() => {
+            let cols = res.printer_columns.clone();
+            let mut defs = vec![name];
+            for c in &cols {
+                defs.push(column(
+                    c.get("name").and_then(Value::as_str).unwrap_or_default(),
+                    c.get("type").and_then(Value::as_str).unwrap_or("string"),
+                    c.get("format").and_then(Value::as_str).unwrap_or_default(),
+                    c.get("description").and_then(Value::as_str).unwrap_or_default(),
+                ));
+            }
+            (defs, Box::new(move |o| {
+                let mut cells = vec![name_of(o)];
+                for c in &cols {
+                    let path = c.get("jsonPath").and_then(Value::as_str).unwrap_or_default();
+                    let pointer = path.replace('.', "/");
+                    if pointer == "/metadata/creationTimestamp" {
+                        cells.push(json!(age(o)));
+                    } else {
+                        cells.push(o.pointer(&pointer).cloned().unwrap_or(Value::Null));
+                    }
+                }
+                cells
+            }))
+        }
+        _ => (vec![name, age_col], Box::new(move |o| vec![name_of(o), json!(age(o))])),
+    }
+}
+
+/// A Table of `items`; rows carry the object or its metadata as asked.
+pub fn table(res: &Resource, items: &[Value], rv: &str, include_object: &str) -> Value {
+    let (defs, cells) = columns(res);
+    let rows: Vec<Value> = items
+        .iter()
+        .map(|o| {
+            let object = match include_object {
+                "None" => Value::Null,
+                "Object" => o.clone(),
+                _ => json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
+                            "metadata": o.get("metadata").cloned().unwrap_or(json!({}))}),
+            };
+            json!({"cells": cells(o), "object": object})
+        })
+        .collect();
+    json!({
+        "kind": "Table", "apiVersion": "meta.k8s.io/v1",
+        "metadata": {"resourceVersion": rv},
+        "columnDefinitions": defs,
+        "rows": rows,
+    })
+}

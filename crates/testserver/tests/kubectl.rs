@@ -1,0 +1,196 @@
+//! kubectl 1.34 against the server: server-side apply, conflicts, diff, label,
+//! delete, rollout status, api-resources and CRDs.
+
+mod common;
+
+use common::{tool, Cluster};
+
+const DEPLOYMENT: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: app
+        image: nginx:1.25
+        ports:
+        - containerPort: 80
+";
+
+macro_rules! kubectl_or_skip {
+    () => {
+        match tool("kubectl") {
+            Some(k) => k,
+            None => {
+                eprintln!("skipping: kubectl not found in ~/.cache/reftools/bin");
+                return;
+            }
+        }
+    };
+}
+
+#[test]
+fn server_side_apply_creates_updates_and_reports_conflicts() {
+    let k = kubectl_or_skip!();
+    let c = Cluster::start();
+    let out = c.ok(&k, &["apply", "--server-side", "-f", "-"], Some(DEPLOYMENT));
+    assert_eq!(out.trim(), "deployment.apps/web serverside-applied");
+
+    let yaml = c.ok(&k, &["get", "deploy", "web", "-o", "yaml", "--show-managed-fields"], None);
+    assert!(yaml.contains("manager: kubectl"), "{yaml}");
+    assert!(yaml.contains("operation: Apply"), "{yaml}");
+    assert!(yaml.contains("k:{\"containerPort\":80,\"protocol\":\"TCP\"}:"), "{yaml}");
+    assert!(yaml.contains("k:{\"name\":\"app\"}:"), "{yaml}");
+
+    let scaled = DEPLOYMENT.replace("replicas: 2", "replicas: 3");
+    let err = c.fails(&k, &["apply", "--server-side", "--field-manager=other", "-f", "-"], Some(&scaled));
+    assert!(
+        err.contains("Apply failed with 1 conflict: conflict with \"kubectl\": .spec.replicas"),
+        "{err}"
+    );
+    c.ok(&k, &["apply", "--server-side", "--field-manager=other", "--force-conflicts", "-f", "-"], Some(&scaled));
+    let replicas = c.ok(&k, &["get", "deploy", "web", "-o", "jsonpath={.spec.replicas}"], None);
+    assert_eq!(replicas, "3");
+    let managers = c.ok(&k, &["get", "deploy", "web", "-o", "jsonpath={.metadata.managedFields[*].manager}", "--show-managed-fields"], None);
+    assert!(managers.contains("kubectl") && managers.contains("other"), "{managers}");
+
+    c.ok(&k, &["rollout", "status", "deploy/web", "--timeout=30s"], None);
+    let rv_before = c.ok(&k, &["get", "deploy", "web", "-o", "jsonpath={.metadata.resourceVersion}"], None);
+    c.ok(&k, &["apply", "--server-side", "--field-manager=other", "-f", "-"], Some(&scaled));
+    let rv_after = c.ok(&k, &["get", "deploy", "web", "-o", "jsonpath={.metadata.resourceVersion}"], None);
+    assert_eq!(rv_before, rv_after, "a no-op apply must not bump resourceVersion");
+}
+
+#[test]
+fn apply_prunes_fields_a_manager_stops_applying() {
+    let k = kubectl_or_skip!();
+    let c = Cluster::start();
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: \"1\"\n  b: \"2\"\n";
+    c.ok(&k, &["apply", "--server-side", "-f", "-"], Some(cm));
+    let cm2 = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: \"1\"\n";
+    c.ok(&k, &["apply", "--server-side", "-f", "-"], Some(cm2));
+    let data = c.ok(&k, &["get", "cm", "cfg", "-o", "jsonpath={.data}"], None);
+    assert_eq!(data, "{\"a\":\"1\"}");
+}
+
+#[test]
+fn diff_server_side_shows_the_change() {
+    let k = kubectl_or_skip!();
+    let c = Cluster::start();
+    c.ok(&k, &["apply", "--server-side", "-f", "-"], Some(DEPLOYMENT));
+    let same = c.run(&k, &["diff", "--server-side", "-f", "-"], Some(DEPLOYMENT));
+    assert_eq!(same.status.code(), Some(0), "{}", String::from_utf8_lossy(&same.stderr));
+    let changed = DEPLOYMENT.replace("nginx:1.25", "nginx:1.27");
+    let diff = c.run(&k, &["diff", "--server-side", "-f", "-"], Some(&changed));
+    let text = String::from_utf8_lossy(&diff.stdout);
+    assert_eq!(diff.status.code(), Some(1), "{}", String::from_utf8_lossy(&diff.stderr));
+    assert!(text.contains("-      - image: nginx:1.25") && text.contains("+      - image: nginx:1.27"), "{text}");
+    let image = c.ok(&k, &["get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}"], None);
+    assert_eq!(image, "nginx:1.25", "diff must not change the object");
+}
+
+#[test]
+fn label_and_delete() {
+    let k = kubectl_or_skip!();
+    let c = Cluster::start();
+    c.ok(&k, &["apply", "--server-side", "-f", "-"], Some(DEPLOYMENT));
+    assert_eq!(c.ok(&k, &["label", "deploy", "web", "tier=front"], None).trim(), "deployment.apps/web labeled");
+    let labels = c.ok(&k, &["get", "deploy", "-l", "tier=front", "-o", "name"], None);
+    assert_eq!(labels.trim(), "deployment.apps/web");
+    let out = c.ok(&k, &["delete", "deploy", "web"], None);
+    assert!(out.contains("deployment.apps \"web\" deleted"), "{out}");
+    let err = c.fails(&k, &["get", "deploy", "web"], None);
+    assert!(err.contains("Error from server (NotFound): deployments.apps \"web\" not found"), "{err}");
+}
+
+#[test]
+fn rollout_status_waits_for_simulated_readiness() {
+    let k = kubectl_or_skip!();
+    let c = Cluster::start();
+    c.ok(&k, &["apply", "--server-side", "-f", "-"], Some(DEPLOYMENT));
+    let out = c.ok(&k, &["rollout", "status", "deploy/web", "--timeout=30s"], None);
+    assert!(out.contains("deployment \"web\" successfully rolled out"), "{out}");
+    let ready = c.ok(&k, &["get", "deploy", "web", "-o", "jsonpath={.status.readyReplicas}"], None);
+    assert_eq!(ready, "2");
+}
+
+#[test]
+fn rollout_status_reports_a_failing_deployment() {
+    let k = kubectl_or_skip!();
+    let c = Cluster::start();
+    let failing = DEPLOYMENT.replace("labels: {app: web}\nspec:\n  replicas", "labels: {app: web}\n  annotations: {testserver.berth.dev/fail: \"true\"}\nspec:\n  replicas");
+    c.ok(&k, &["apply", "--server-side", "-f", "-"], Some(&failing));
+    let err = c.fails(&k, &["rollout", "status", "deploy/web", "--timeout=30s"], None);
+    assert!(err.contains("exceeded its progress deadline"), "{err}");
+}
+
+#[test]
+fn api_resources_lists_builtin_kinds() {
+    let k = kubectl_or_skip!();
+    let c = Cluster::start();
+    let out = c.ok(&k, &["api-resources"], None);
+    for line in ["deployments", "customresourcedefinitions", "secrets", "namespaces"] {
+        assert!(out.contains(line), "{line} missing:\n{out}");
+    }
+    assert!(out.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["deployments", "deploy", "apps/v1", "true", "Deployment"]), "{out}");
+}
+
+const CRD: &str = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              size: {type: integer}
+              ports:
+                type: array
+                x-kubernetes-list-type: map
+                x-kubernetes-list-map-keys: [name]
+                items:
+                  type: object
+                  properties:
+                    name: {type: string}
+                    port: {type: integer}
+";
+
+#[test]
+fn crd_becomes_established_and_serves_its_kind() {
+    let k = kubectl_or_skip!();
+    let c = Cluster::start();
+    c.ok(&k, &["apply", "--server-side", "-f", "-"], Some(CRD));
+    let out = c.ok(&k, &["wait", "--for=condition=Established", "crd/widgets.example.com", "--timeout=30s"], None);
+    assert!(out.contains("condition met"), "{out}");
+    let widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  size: 3\n  ports:\n  - {name: http, port: 80}\n";
+    c.ok(&k, &["apply", "--server-side", "-f", "-"], Some(widget));
+    let yaml = c.ok(&k, &["get", "wd", "w1", "-o", "yaml", "--show-managed-fields"], None);
+    assert!(yaml.contains("k:{\"name\":\"http\"}:"), "{yaml}");
+    assert!(yaml.contains("size: 3"), "{yaml}");
+    c.ok(&k, &["delete", "crd", "widgets.example.com"], None);
+    let err = c.fails(&k, &["get", "widgets"], None);
+    assert!(
+        err.contains("the server doesn't have a resource type \"widgets\"")
+            || err.contains("the server could not find the requested resource"),
+        "{err}"
+    );
+}
