@@ -100,6 +100,30 @@ fn accepts_helms_lock_and_rejects_a_stale_one() {
 }
 
 #[test]
+fn apiversion_v1_charts_use_requirements_files() {
+    let cache = tempfile::tempdir().unwrap();
+    let sources = sources(cache.path(), "http://127.0.0.1:9/unused");
+    let (_, deps) = directory(sources.fetch("legacy", None, &fixtures()).unwrap());
+    assert_eq!(deps.len(), 1);
+    assert_eq!(canonical(&deps[0]), canonical(&fixtures().join("child")));
+
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("legacy");
+    std::fs::create_dir_all(&dir).unwrap();
+    for file in ["Chart.yaml", "requirements.yaml", "requirements.lock"] {
+        std::fs::copy(fixtures().join("legacy").join(file), dir.join(file)).unwrap();
+    }
+    let requirements = dir.join("requirements.yaml");
+    let text = std::fs::read_to_string(&requirements).unwrap().replace("alias: kid", "alias: other");
+    std::fs::write(&requirements, text).unwrap();
+    let err = sources.fetch("legacy", None, work.path()).unwrap_err();
+    assert!(
+        err.to_string().ends_with("the lock file (requirements.lock) is out of sync with the dependencies file (requirements.yaml); update the dependencies"),
+        "{err}"
+    );
+}
+
+#[test]
 fn locked_versions_win_over_constraints() {
     let (server, archives) = repository();
     let cache = tempfile::tempdir().unwrap();

@@ -309,3 +309,9 @@ fn fetch_all_runs_requests_once_each() {
     let downloads = server.paths().iter().filter(|p| p.ends_with("alpha-1.0.0.tgz")).count();
     assert_eq!(downloads, 1);
 }
+
+#[test]
+fn sources_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Sources>();
+}
