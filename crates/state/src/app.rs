@@ -24,6 +24,7 @@ pub(crate) struct Visit {
 /// Options of one `visitStates` call.
 pub(crate) struct VisitOpts {
     pub selectors: Vec<String>,
+    pub include_transitive_needs: bool,
     /// Values given to the file from outside (`--state-values-set`, a parent's
     /// `helmfiles[].values`), resolved relative to `callee_dir`.
     pub override_values: Vec<Yaml>,
@@ -70,6 +71,7 @@ impl Visit {
                 };
                 let nested = VisitOpts {
                     selectors,
+                    include_transitive_needs: opts.include_transitive_needs,
                     override_values: env_values,
                     callee_dir: dir.clone(),
                     prefix: format!("{shown}: in .helmfiles[{i}]: in "),
@@ -101,7 +103,7 @@ impl Visit {
                 .iter()
                 .map(|s| LabelFilter::parse(s).map_err(StateError::Selector))
                 .collect::<Result<Vec<_>, _>>()?;
-            let selected = select(&releases, &filters, &spec.str_map("commonLabels"), &loaded.rendered_values)
+            let mut selected = select(&releases, &filters, &spec.str_map("commonLabels"), &loaded.rendered_values, opts.include_transitive_needs)
                 .map_err(|message| StateError::Invalid {
                     file: shown.clone(),
                     message,
@@ -112,6 +114,9 @@ impl Visit {
             })?;
             if !selected.is_empty() {
                 any = true;
+            }
+            for r in selected.iter_mut() {
+                crate::release::set_chart_path(r, &dir);
             }
             spec.set("releases", Fv::Objs(selected));
             self.files.push(StateFile::new(

@@ -77,31 +77,14 @@ pub(crate) fn from_template(v: &Tv) -> Yaml {
 }
 
 /// Deep merge of Go maps as mergo's `WithOverride` does for values: nested
-/// maps merge, other non-empty values replace.
+/// maps merge, anything else from `src` replaces.
 pub(crate) fn merge_values(dst: &mut Vec<(Yaml, Yaml)>, src: &[(Yaml, Yaml)]) {
     for (k, v) in src {
         let slot = dst.iter_mut().find(|(dk, _)| dk.go_eq(k));
         match (slot, v) {
             (Some((_, Yaml::Map(d))), Yaml::Map(s)) => merge_values(d, s),
-            (Some(slot), v) => {
-                if !is_empty_yaml(v) {
-                    slot.1 = v.clone();
-                }
-            }
+            (Some(slot), v) => slot.1 = v.clone(),
             (None, v) => dst.push((k.clone(), v.clone())),
         }
-    }
-}
-
-fn is_empty_yaml(v: &Yaml) -> bool {
-    match v {
-        Yaml::Null => true,
-        Yaml::Bool(b) => !b,
-        Yaml::Int(i) => *i == 0,
-        Yaml::Uint(u) => *u == 0,
-        Yaml::Float(f) => *f == 0.0,
-        Yaml::String(s) => s.is_empty(),
-        Yaml::Seq(s) => s.is_empty(),
-        Yaml::Map(m) => m.is_empty(),
     }
 }

@@ -46,6 +46,9 @@ pub struct LoadOptions {
     pub environment: String,
     /// `-l`: several are ORed, the terms of one (comma-separated) ANDed.
     pub selectors: Vec<String>,
+    /// `--include-transitive-needs`: releases the selected ones need are
+    /// selected too (`build` and `list` never do this).
+    pub include_transitive_needs: bool,
     /// `--state-values-file`.
     pub state_values_files: Vec<PathBuf>,
     /// `--state-values-set key=value[,key=value]`.
@@ -63,6 +66,7 @@ impl LoadOptions {
             working_dir: working_dir.into(),
             environment: "default".into(),
             selectors: Vec::new(),
+            include_transitive_needs: false,
             state_values_files: Vec::new(),
             state_values_set: Vec::new(),
             allow_exec: false,
@@ -166,6 +170,7 @@ pub fn load(opts: &LoadOptions) -> Result<State, StateError> {
     let file = opts.file.as_ref().map(|f| f.to_string_lossy().into_owned());
     let visit_opts = app::VisitOpts {
         selectors: opts.selectors.clone(),
+        include_transitive_needs: opts.include_transitive_needs,
         override_values,
         callee_dir: working_dir.clone(),
         prefix: String::new(),
@@ -275,11 +280,14 @@ impl StateFile {
 
     fn check_repository(&self, r: &Release) -> Result<(), StateError> {
         let chart = &r.chart;
-        let local = chart.starts_with('.') || chart.starts_with('/') || chart.contains("://");
         let Some((repo, _)) = chart.split_once('/') else {
             return Ok(());
         };
-        if local || self.dir().join(chart).exists() || self.repositories.iter().any(|x| x.name == repo) {
+        if release::is_local_chart(chart)
+            || chart.contains("://")
+            || self.dir().join(chart).is_dir()
+            || self.repositories.iter().any(|x| x.name == repo)
+        {
             return Ok(());
         }
         let declared: Vec<&str> = self.repositories.iter().map(|x| x.name.as_str()).collect();

@@ -379,13 +379,14 @@ pub(crate) fn condition_enabled(r: &Rec, values: &Pairs) -> Result<bool, String>
         .is_some_and(|(_, v)| matches!(v, Yaml::Bool(true))))
 }
 
-/// `markExcludedReleases` + `FilterReleases` (with needs included
-/// transitively, as `build` and `list` ask).
+/// `markExcludedReleases` + `FilterReleases`; `include_needs` keeps the
+/// releases selected ones need, transitively.
 pub(crate) fn select(
     releases: &[Rec],
     filters: &[LabelFilter],
     common_labels: &BTreeMap<String, String>,
     values: &Pairs,
+    include_needs: bool,
 ) -> Result<Vec<Rec>, String> {
     let mut marked = Vec::new();
     for r in releases {
@@ -408,7 +409,7 @@ pub(crate) fn select(
     }
     let mut needed: Vec<String> = Vec::new();
     for (r, filtered) in &marked {
-        if !filtered {
+        if include_needs && !filtered {
             collect_needs(r, releases, &mut needed);
         }
     }
@@ -451,4 +452,29 @@ pub(crate) fn release_id(r: &Rec) -> String {
     }
     id.push_str(r.str("name"));
     id
+}
+
+/// helmfile's `isLocalChart`.
+pub(crate) fn is_local_chart(chart: &str) -> bool {
+    if chart.starts_with("./") || chart.starts_with("../") {
+        return true;
+    }
+    if chart.contains("://") {
+        return false;
+    }
+    let parts = chart.split('/').count();
+    chart.is_empty() || chart.starts_with('/') || !chart.contains('/') || (parts != 2 && parts != 3)
+}
+
+/// What `PrepareCharts` records for a local chart directory: its path
+/// joined to the state's directory, when that differs from `chart`.
+pub(crate) fn set_chart_path(r: &mut Rec, dir: &std::path::Path) {
+    let chart = r.str("chart").to_string();
+    if r.opt_bool("installed") == Some(false) || !is_local_chart(&chart) || chart.starts_with('/') {
+        return;
+    }
+    let normalized = crate::tmpl::go_clean(&chart);
+    if normalized != chart && dir.join(&chart).is_dir() {
+        r.set("chartPath", Fv::Str(normalized));
+    }
 }

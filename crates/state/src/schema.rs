@@ -232,6 +232,17 @@ pub(crate) static SUBHELMFILE_SPEC: Schema = Schema {
     ],
 };
 
+/// `SubHelmfileSpec.MarshalYAML`: the environment values written inline.
+pub(crate) static SUBHELMFILE_MARSHALLED: Schema = Schema {
+    go_name: "state.SubHelmfileSpecTmp",
+    fields: &[
+        f("path", Ty::Str, true),
+        f("selectors", Ty::Strs, true),
+        f("selectorsInherited", Ty::Bool, true),
+        f("values", Ty::Anys, true),
+    ],
+};
+
 pub(crate) static REPOSITORY_SPEC: Schema = Schema {
     go_name: "state.RepositorySpec",
     fields: &[

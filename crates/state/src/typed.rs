@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use goyaml::Value as Yaml;
 
-use crate::schema::{is_empty, Fv, Rec, Schema, Ty, INHERIT, SUBHELMFILE_SPEC};
+use crate::schema::{is_empty, Fv, Rec, Schema, Ty, INHERIT, SUBHELMFILE_MARSHALLED, SUBHELMFILE_SPEC};
 
 /// A YAML scalar as go-yaml v2 stores it into a Go `string` field.
 pub(crate) fn scalar_text(v: &Yaml) -> Option<String> {
@@ -323,6 +323,20 @@ fn encode_field(v: &Fv, ty: Ty) -> Yaml {
                 .collect(),
         ),
         (Fv::Obj(r), Ty::Obj(s)) => encode(r, s),
+        (Fv::Objs(items), Ty::Objs(s)) if std::ptr::eq(s, &SUBHELMFILE_SPEC) => Yaml::Seq(
+            items
+                .iter()
+                .map(|r| {
+                    let mut flat = r.clone();
+                    if let Some(Fv::Obj(env)) = flat.vals.remove("environment") {
+                        if let Some(values) = env.vals.get("values") {
+                            flat.set("values", values.clone());
+                        }
+                    }
+                    encode(&flat, &SUBHELMFILE_MARSHALLED)
+                })
+                .collect(),
+        ),
         (Fv::Objs(items), Ty::Objs(s)) => Yaml::Seq(items.iter().map(|r| encode(r, s)).collect()),
         (Fv::ObjMap(m), Ty::ObjMap(s)) => Yaml::Map(
             sorted_str_keys(m)
