@@ -264,3 +264,70 @@ fn layer_digest_is_verified() {
     assert!(err.to_string().contains(&digest), "{err}");
     assert!(std::fs::read_dir(cache.path().join("archives")).map(|d| d.count()).unwrap_or(0) == 0);
 }
+
+fn helm4() -> Option<PathBuf> {
+    let helm = PathBuf::from(std::env::var_os("HOME")?).join(".cache/reftools/bin/helm4");
+    helm.exists().then_some(helm)
+}
+
+/// Runs helm with its config, cache and data kept in `home`.
+fn helm(helm: &Path, home: &Path, args: &[&str]) -> std::process::Output {
+    let output = Command::new(helm)
+        .args(args)
+        .env("HOME", home)
+        .env("HELM_CONFIG_HOME", home.join("config"))
+        .env("HELM_CACHE_HOME", home.join("cache"))
+        .env("HELM_DATA_HOME", home.join("data"))
+        .env("HELM_REGISTRY_CONFIG", home.join("registry.json"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "helm {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    output
+}
+
+#[test]
+fn helm_and_berth_agree_on_registry_charts() {
+    let Some(helm_bin) = helm4() else {
+        eprintln!("notice: helm4 is absent from ~/.cache/reftools/bin (bash ../shared/tools/reference-tools.sh); skipping");
+        return;
+    };
+    let Some(registry) = start_registry(None) else { return };
+    let home = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let charts = tempfile::tempdir().unwrap();
+    let base = format!("oci://127.0.0.1:{}/charts", registry.port);
+    let sources = sources(cache.path(), Vec::new());
+    let versions = ["1.0.0", "1.2.0", "1.2.5", "1.3.0+build.1", "2.0.0", "2.1.0-rc.1"];
+    for version in versions {
+        let (path, _) = write_chart(charts.path(), version);
+        sources.push(&path, &base).unwrap();
+    }
+    let (helm_pushed, helm_bytes) = write_chart(charts.path(), "3.0.0");
+    helm(&helm_bin, home.path(), &["push", &helm_pushed.display().to_string(), &base, "--plain-http"]);
+
+    let reference = format!("{base}/alpha");
+    for constraint in ["1.2.5", "~1.2", ">=1.3 <2", "^1", "", ">=2.1.0-0", "^3"] {
+        let out = home.path().join(format!("pull-{}", common::sha256_hex(constraint.as_bytes())));
+        std::fs::create_dir_all(&out).unwrap();
+        let mut args = vec!["pull", reference.as_str(), "--plain-http", "-d"];
+        let out_text = out.display().to_string();
+        args.push(&out_text);
+        if !constraint.is_empty() {
+            args.extend(["--version", constraint]);
+        }
+        helm(&helm_bin, home.path(), &args);
+        let pulled: Vec<PathBuf> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path()).collect();
+        assert_eq!(pulled.len(), 1, "{pulled:?}");
+        let helm_bytes = std::fs::read(&pulled[0]).unwrap();
+        let wanted = Some(constraint).filter(|c| !c.is_empty());
+        let (berth_bytes, _, version, _) = archive(sources.fetch(&reference, wanted, Path::new(".")).unwrap());
+        assert_eq!(
+            pulled[0].file_name().unwrap().to_string_lossy(),
+            format!("alpha-{version}.tgz"),
+            "helm and berth pick the same version for {constraint:?}"
+        );
+        assert_eq!(berth_bytes, helm_bytes, "same bytes for {constraint:?}");
+    }
+    let (bytes, _, _, _) = archive(sources.fetch(&reference, Some("3.0.0"), Path::new(".")).unwrap());
+    assert_eq!(bytes, helm_bytes, "berth reads what helm pushed");
+}

@@ -315,3 +315,40 @@ fn sources_can_be_shared_between_threads() {
     fn shared<T: Send + Sync>() {}
     shared::<Sources>();
 }
+
+#[test]
+fn helm_picks_the_same_versions() {
+    let Some(helm) = std::env::var_os("HOME")
+        .map(|h| Path::new(&h).join(".cache/reftools/bin/helm4"))
+        .filter(|h| h.exists())
+    else {
+        eprintln!("notice: helm4 is absent from ~/.cache/reftools/bin (bash ../shared/tools/reference-tools.sh); skipping");
+        return;
+    };
+    let archives = archives();
+    let server = serve(&archives, Behaviour::default());
+    let cache = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let sources = Sources::new(options(cache.path(), &server.url())).unwrap();
+    for (i, constraint) in ["1.2.0", "~1.2", ">=1.0 <2", "^1", "", ">=2.1.0-0", "1.2 - 1.3", "<1.2.5 || >1.3"].iter().enumerate() {
+        let out = home.path().join(format!("pull-{i}"));
+        std::fs::create_dir_all(&out).unwrap();
+        let mut cmd = std::process::Command::new(&helm);
+        cmd.args(["pull", "alpha", "--repo", &server.url(), "-d"]).arg(&out);
+        if !constraint.is_empty() {
+            cmd.args(["--version", constraint]);
+        }
+        let output = cmd
+            .env("HOME", home.path())
+            .env("HELM_CONFIG_HOME", home.path().join("config"))
+            .env("HELM_CACHE_HOME", home.path().join("cache"))
+            .env("HELM_DATA_HOME", home.path().join("data"))
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "helm pull {constraint:?}: {}", String::from_utf8_lossy(&output.stderr));
+        let pulled: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let wanted = Some(*constraint).filter(|c| !c.is_empty());
+        let (_, _, version) = fetch(&sources, "testrepo/alpha", wanted).unwrap();
+        assert_eq!(pulled, [std::ffi::OsString::from(format!("alpha-{version}.tgz"))], "for {constraint:?}");
+    }
+}
