@@ -30,6 +30,8 @@ pub struct Settings {
     pub ready_delay: Duration,
     /// How often watches that allow bookmarks get one.
     pub bookmark_interval: Duration,
+    /// How many events watches can resume from.
+    pub event_history: usize,
 }
 
 /// The API server's state.
@@ -92,7 +94,7 @@ impl Api {
     pub fn new(settings: Settings) -> Arc<Api> {
         let (events, _) = broadcast::channel(65_536);
         let api = Arc::new(Api {
-            objects: Mutex::new(Objects::default()),
+            objects: Mutex::new(Objects::new(settings.event_history)),
             events,
             resources: RwLock::new(resources::builtin()),
             settings,

@@ -48,6 +48,8 @@ pub struct Options {
     pub ready_delay: Duration,
     /// How often watches that allow bookmarks receive one.
     pub bookmark_interval: Duration,
+    /// How many past events a watch can resume from; older resourceVersions get 410 Gone.
+    pub event_history: usize,
 }
 
 impl Default for Options {
@@ -57,6 +59,7 @@ impl Default for Options {
             token: None,
             ready_delay: Duration::from_millis(300),
             bookmark_interval: Duration::from_secs(5),
+            event_history: 10_000,
         }
     }
 }
@@ -95,6 +98,7 @@ impl TestServer {
         let api = api::Api::new(api::Settings {
             ready_delay: options.ready_delay,
             bookmark_interval: options.bookmark_interval,
+            event_history: options.event_history,
         });
         let address = format!("127.0.0.1:{port}");
         let log = std::env::var_os("BERTH_TESTSERVER_LOG").is_some();

@@ -6,8 +6,6 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use tokio::sync::broadcast;
 
-/// Events kept for watches that resume from an older resourceVersion.
-const EVENT_HISTORY: usize = 20_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EventType {
@@ -45,14 +43,20 @@ pub struct ObjectKey {
 }
 
 /// Everything stored, guarded by one lock.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Objects {
     objects: BTreeMap<ObjectKey, Value>,
     rv: u64,
     events: VecDeque<Arc<Event>>,
+    /// Events kept for watches that resume from an older resourceVersion.
+    history: usize,
 }
 
 impl Objects {
+    pub fn new(history: usize) -> Objects {
+        Objects { objects: BTreeMap::new(), rv: 0, events: VecDeque::new(), history: history.max(1) }
+    }
+
     pub fn current_rv(&self) -> u64 {
         self.rv
     }
@@ -60,7 +64,7 @@ impl Objects {
     /// The oldest resourceVersion a watch can still resume from.
     pub fn oldest_resumable(&self) -> u64 {
         match self.events.front() {
-            Some(e) if self.events.len() >= EVENT_HISTORY => e.rv,
+            Some(e) if self.events.len() >= self.history => e.rv,
             _ => 0,
         }
     }
@@ -109,7 +113,7 @@ impl Objects {
             kind,
             object,
         });
-        if self.events.len() >= EVENT_HISTORY {
+        if self.events.len() >= self.history {
             self.events.pop_front();
         }
         self.events.push_back(event.clone());
