@@ -4,6 +4,7 @@
 //!
 //! * [`helm`]: the template functions and values-file readers, ready to use.
 //! * [`sigs`], [`json`], [`toml`]: the Go libraries' entry points.
+//! * [`toml_decode`]: BurntSushi/toml decoding, as `fromToml` runs it.
 //! * [`tree`]: ordered node trees with positions (manifests, Chart.yaml fields).
 //! * [`decode`]: go-yaml v2 decoding into [`Value`] (Go's `interface{}`).
 //! * [`split`]: document splitting for values files and rendered manifests.
@@ -25,6 +26,8 @@ mod scanner;
 pub mod sigs;
 pub mod split;
 pub mod toml;
+pub mod toml_decode;
+mod toml_lex;
 pub mod tree;
 pub mod value;
 

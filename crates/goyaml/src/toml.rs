@@ -25,7 +25,7 @@ struct Encoder {
     version: TomlVersion,
 }
 
-fn replace_quoted(s: &str) -> String {
+pub(crate) fn replace_quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

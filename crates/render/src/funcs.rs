@@ -6,8 +6,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use chart::HelmVersion;
-use gotmpl::{FuncError, Function, GoType, Signature, TemplateError, Templates, Value};
+use gotmpl::{FuncError, Function, GoType, List, Signature, TemplateError, Templates, Value};
+use goyaml::toml_decode::{DatetimeZone, TomlDatetime, TomlTable, TomlValue};
 use goyaml::Data;
+use sprig::{Time, Zone};
 
 use crate::convert::{from_data, to_data};
 
@@ -143,6 +145,17 @@ pub fn helm_functions(helm: HelmVersion) -> Vec<(String, Function)> {
             )))
         }),
     ));
+    funcs.push((
+        "fromToml".into(),
+        one(text(), move |a| {
+            Ok(match goyaml::toml_decode::decode(&string_arg(&a), toml_version) {
+                Ok(table) => toml_table(&table),
+                Err(e) => {
+                    Value::map(BTreeMap::from([("Error".to_string(), Value::from(e.to_string()))]))
+                }
+            })
+        }),
+    ));
     if helm == HelmVersion::Helm4 {
         funcs.push((
             "mustToYaml".into(),
@@ -162,6 +175,59 @@ pub fn helm_functions(helm: HelmVersion) -> Vec<(String, Function)> {
         ));
     }
     funcs
+}
+
+/// A TOML table as `toml.Unmarshal` leaves it in a `map[string]interface{}`.
+fn toml_table(table: &TomlTable) -> Value {
+    Value::map(table.iter().map(|(k, v)| (k.clone(), toml_value(v))).collect())
+}
+
+/// A TOML value with the Go type BurntSushi/toml gives it.
+fn toml_value(v: &TomlValue) -> Value {
+    match v {
+        TomlValue::String(s) => Value::from(s.as_str()),
+        TomlValue::Integer(i) => Value::int64(*i),
+        TomlValue::Float(f) => Value::Float(*f),
+        TomlValue::Bool(b) => Value::Bool(*b),
+        TomlValue::Datetime(d) => Value::Object(Arc::new(toml_time(d))),
+        TomlValue::Array(items) => Value::list(items.iter().map(toml_value).collect()),
+        TomlValue::Table(t) => toml_table(t),
+        TomlValue::TableArray(tables) => Value::List(Arc::new(List::new(
+            GoType::map_of(GoType::Interface),
+            tables.iter().map(toml_table).collect(),
+        ))),
+    }
+}
+
+/// A TOML datetime as the `time.Time` BurntSushi/toml makes: `Z` in UTC, an
+/// offset in Local when Local has it then, else in an unnamed fixed zone, and
+/// local forms in the fixed zones `datetime-local`, `date-local`, `time-local`
+/// at the current local offset.
+fn toml_time(d: &TomlDatetime) -> Time {
+    let civil = d.civil_seconds();
+    let local_kind = |name: &str| {
+        let offset = Zone::local().lookup(Time::now().secs).0;
+        (offset, Zone::Fixed(name.to_string(), offset))
+    };
+    let (offset, zone) = match d.zone {
+        DatetimeZone::Utc => (0, Zone::Utc),
+        DatetimeZone::Offset(offset) => {
+            let local = Zone::local();
+            if local.lookup(civil - i64::from(offset)).0 == offset {
+                (offset, local)
+            } else {
+                (offset, Zone::Fixed(String::new(), offset))
+            }
+        }
+        DatetimeZone::LocalDatetime => local_kind("datetime-local"),
+        DatetimeZone::LocalDate => local_kind("date-local"),
+        DatetimeZone::LocalTime => local_kind("time-local"),
+    };
+    Time {
+        secs: civil - i64::from(offset),
+        nanos: d.nanosecond,
+        zone,
+    }
 }
 
 /// `include` and `tpl`, sharing the per-render count of nested includes.
