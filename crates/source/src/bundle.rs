@@ -59,9 +59,12 @@ impl BundleManifest {
 
     fn parse(bytes: &[u8], file: &Path) -> Result<BundleManifest, SourceError> {
         let invalid = |m: String| SourceError::invalid(file.display(), m);
-        let doc: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| invalid(e.to_string()))?;
+        let doc: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| invalid(e.to_string()))?;
         if doc.get("apiVersion").and_then(|v| v.as_str()) != Some(BUNDLE_API_VERSION) {
-            return Err(invalid(format!("not a berth bundle manifest (apiVersion {BUNDLE_API_VERSION})")));
+            return Err(invalid(format!(
+                "not a berth bundle manifest (apiVersion {BUNDLE_API_VERSION})"
+            )));
         }
         let field = |entry: &serde_json::Value, name: &str, i: usize| {
             entry
@@ -103,17 +106,26 @@ impl Bundle {
         let manifest = BundleManifest::parse(&bytes, &file)?;
         Ok(Bundle {
             dir: dir.to_path_buf(),
-            entries: manifest.charts.into_iter().map(|e| (e.request.clone(), e)).collect(),
+            entries: manifest
+                .charts
+                .into_iter()
+                .map(|e| (e.request.clone(), e))
+                .collect(),
         })
     }
 
     /// The bundled archive for a request, verified.
     pub(crate) fn lookup(&self, key: &str, what: &str) -> Result<Resolution, SourceError> {
-        let entry = self.entries.get(key).ok_or_else(|| SourceError::NotInBundle {
-            what: what.to_string(),
-            dir: self.dir.display().to_string(),
-        })?;
-        if entry.file.split(['/', '\\']).any(|part| part == "..") || Path::new(&entry.file).is_absolute() {
+        let entry = self
+            .entries
+            .get(key)
+            .ok_or_else(|| SourceError::NotInBundle {
+                what: what.to_string(),
+                dir: self.dir.display().to_string(),
+            })?;
+        if entry.file.split(['/', '\\']).any(|part| part == "..")
+            || Path::new(&entry.file).is_absolute()
+        {
             return Err(SourceError::invalid(
                 self.dir.join(BUNDLE_MANIFEST).display(),
                 format!("archive path {} leaves the bundle", entry.file),
@@ -143,10 +155,19 @@ impl Sources {
     /// Writes an offline bundle to `out`: every remote chart the requests
     /// need (dependencies of local charts included) under `out/charts/`,
     /// and `out/bundle.json`. Fails on the first request that cannot be fetched.
-    pub fn vendor(&self, requests: &[ChartRequest], out: &Path) -> Result<BundleManifest, SourceError> {
+    pub fn vendor(
+        &self,
+        requests: &[ChartRequest],
+        out: &Path,
+    ) -> Result<BundleManifest, SourceError> {
         let mut resolutions = Vec::new();
         for r in requests {
-            self.fetch_recorded(&r.chart, r.version.as_deref(), &r.base_dir, &mut resolutions)?;
+            self.fetch_recorded(
+                &r.chart,
+                r.version.as_deref(),
+                &r.base_dir,
+                &mut resolutions,
+            )?;
         }
         let mut by_key: BTreeMap<String, Resolution> = BTreeMap::new();
         for r in resolutions {
@@ -157,7 +178,12 @@ impl Sources {
         for (key, r) in by_key {
             let mut name = format!("charts/{}-{}.tgz", r.name, r.version);
             if files.get(&name).is_some_and(|d| *d != r.digest) {
-                name = format!("charts/{}-{}-{}.tgz", r.name, r.version, &r.digest[..12.min(r.digest.len())]);
+                name = format!(
+                    "charts/{}-{}-{}.tgz",
+                    r.name,
+                    r.version,
+                    &r.digest[..12.min(r.digest.len())]
+                );
             }
             if !files.contains_key(&name) {
                 let bytes = std::fs::read(&r.path).map_err(|e| SourceError::io(&r.path, &e))?;

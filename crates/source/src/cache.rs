@@ -67,7 +67,9 @@ impl Cache {
     }
 
     fn keyed(&self, dir: &str, key: &str, ext: &str) -> PathBuf {
-        self.root.join(dir).join(format!("{}.{ext}", sha256_hex(key.as_bytes())))
+        self.root
+            .join(dir)
+            .join(format!("{}.{ext}", sha256_hex(key.as_bytes())))
     }
 
     pub(crate) fn store_index(&self, url: &str, bytes: &[u8]) -> Result<(), SourceError> {
@@ -87,7 +89,10 @@ impl Cache {
             "version": r.version,
             "sha256": r.digest,
         });
-        write_atomically(&self.keyed("resolved", key, "json"), json.to_string().as_bytes())
+        write_atomically(
+            &self.keyed("resolved", key, "json"),
+            json.to_string().as_bytes(),
+        )
     }
 
     pub(crate) fn resolved(&self, key: &str) -> Option<Resolved> {

@@ -155,11 +155,16 @@ pub(crate) fn load_dir(dir: &Path) -> Result<(ChartMeta, Option<Lock>), SourceEr
 /// The bytes of Chart.yaml in a packaged chart (the `<dir>/Chart.yaml`
 /// entry at the top of the archive) and the name to give it in messages.
 fn archive_chart_yaml(bytes: &[u8], file: &str) -> Result<(Vec<u8>, String), SourceError> {
-    let bad = |e: std::io::Error| SourceError::invalid(file, format!("not a gzipped tar archive: {e}"));
+    let bad =
+        |e: std::io::Error| SourceError::invalid(file, format!("not a gzipped tar archive: {e}"));
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes));
     for entry in archive.entries().map_err(bad)? {
         let mut entry = entry.map_err(bad)?;
-        let path = entry.path().map_err(bad)?.to_string_lossy().replace('\\', "/");
+        let path = entry
+            .path()
+            .map_err(bad)?
+            .to_string_lossy()
+            .replace('\\', "/");
         let mut parts = path.trim_start_matches("./").split('/');
         if let (Some(_), Some("Chart.yaml"), None) = (parts.next(), parts.next(), parts.next()) {
             let mut data = Vec::new();

@@ -23,7 +23,9 @@ impl std::fmt::Debug for Credentials {
 }
 
 fn env_path(var: &str) -> Option<PathBuf> {
-    std::env::var_os(var).filter(|v| !v.is_empty()).map(PathBuf::from)
+    std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
 }
 
 /// The config files to read, helm's first.
@@ -33,7 +35,8 @@ pub(crate) fn config_files() -> Vec<PathBuf> {
     match env_path("HELM_REGISTRY_CONFIG") {
         Some(p) => files.push(p),
         None => {
-            let config = env_path("XDG_CONFIG_HOME").or_else(|| home.as_ref().map(|h| h.join(".config")));
+            let config =
+                env_path("XDG_CONFIG_HOME").or_else(|| home.as_ref().map(|h| h.join(".config")));
             if let Some(c) = config {
                 files.push(c.join("helm/registry/config.json"));
             }
@@ -60,7 +63,8 @@ fn key_host(key: &str) -> &str {
 }
 
 fn same_registry(key: &str, registry: &str) -> bool {
-    let docker_hub = |h: &str| matches!(h, "docker.io" | "index.docker.io" | "registry-1.docker.io");
+    let docker_hub =
+        |h: &str| matches!(h, "docker.io" | "index.docker.io" | "registry-1.docker.io");
     let host = key_host(key);
     host.eq_ignore_ascii_case(registry) || (docker_hub(host) && docker_hub(registry))
 }
@@ -74,8 +78,14 @@ pub(crate) fn lookup(config_json: &[u8], registry: &str) -> Option<Credentials> 
         .find(|(k, _)| key_host(k).eq_ignore_ascii_case(registry))
         .or_else(|| auths.iter().find(|(k, _)| same_registry(k, registry)))?
         .1;
-    if let Some(auth) = entry.get("auth").and_then(|a| a.as_str()).filter(|a| !a.is_empty()) {
-        let decoded = base64::engine::general_purpose::STANDARD.decode(auth.trim()).ok()?;
+    if let Some(auth) = entry
+        .get("auth")
+        .and_then(|a| a.as_str())
+        .filter(|a| !a.is_empty())
+    {
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(auth.trim())
+            .ok()?;
         let text = String::from_utf8(decoded).ok()?;
         let (username, password) = text.split_once(':')?;
         return Some(Credentials {
@@ -111,11 +121,17 @@ mod tests {
             "ghcr.io": {"auth": "Z2g6dG9rZW46d2l0aDpjb2xvbnM="}
         }}"#;
         let hub = lookup(config, "registry-1.docker.io").unwrap();
-        assert_eq!((hub.username.as_str(), hub.password.as_str()), ("hub", "secret"));
+        assert_eq!(
+            (hub.username.as_str(), hub.password.as_str()),
+            ("hub", "secret")
+        );
         let own = lookup(config, "registry.example.com:5000").unwrap();
         assert_eq!((own.username.as_str(), own.password.as_str()), ("u", "p:w"));
         let gh = lookup(config, "ghcr.io").unwrap();
-        assert_eq!((gh.username.as_str(), gh.password.as_str()), ("gh", "token:with:colons"));
+        assert_eq!(
+            (gh.username.as_str(), gh.password.as_str()),
+            ("gh", "token:with:colons")
+        );
         assert!(lookup(config, "quay.io").is_none());
         assert!(lookup(b"not json", "ghcr.io").is_none());
     }

@@ -13,7 +13,9 @@ use crate::chartfile::{load_dir, parse_chart_yaml, ChartMeta, Dependency, Lock};
 use crate::digest::sha256_hex;
 use crate::error::SourceError;
 use crate::oci::OciRef;
-use crate::reference::{in_repository, normalize_url, repository_for_oci, repository_for_url, Remote};
+use crate::reference::{
+    in_repository, normalize_url, repository_for_oci, repository_for_url, Remote,
+};
 use crate::sources::{Resolution, Sources};
 
 /// encoding/json of Helm's `chart.Dependency` (field order and omitempty as its tags say).
@@ -45,7 +47,9 @@ fn write_dependency(out: &mut String, d: &Dependency) -> Result<(), goyaml::Json
     }
     if !d.import_values.is_empty() {
         out.push_str(",\"import-values\":");
-        out.push_str(&goyaml::json::marshal(&goyaml::Data::List(d.import_values.clone()))?);
+        out.push_str(&goyaml::json::marshal(&goyaml::Data::List(
+            d.import_values.clone(),
+        ))?);
     }
     if !d.alias.is_empty() {
         out.push_str(",\"alias\":");
@@ -72,7 +76,10 @@ fn write_list(out: &mut String, list: &[Dependency]) -> Result<(), goyaml::JsonE
 }
 
 /// Helm's `resolver.HashReq`: the digest a lock file records for its requirements.
-pub(crate) fn hash_req(req: &[Dependency], lock: &[Dependency]) -> Result<String, goyaml::JsonError> {
+pub(crate) fn hash_req(
+    req: &[Dependency],
+    lock: &[Dependency],
+) -> Result<String, goyaml::JsonError> {
     let mut out = String::from("[");
     write_list(&mut out, req)?;
     out.push(',');
@@ -100,8 +107,18 @@ fn check_lock(dir: &Path, meta: &ChartMeta, lock: &Lock) -> Result<(), SourceErr
     }
     Err(SourceError::LockOutOfSync {
         chart: dir.display().to_string(),
-        lock: if v1 { "requirements.lock" } else { "Chart.lock" }.to_string(),
-        deps: if v1 { "requirements.yaml" } else { "Chart.yaml" }.to_string(),
+        lock: if v1 {
+            "requirements.lock"
+        } else {
+            "Chart.lock"
+        }
+        .to_string(),
+        deps: if v1 {
+            "requirements.yaml"
+        } else {
+            "Chart.yaml"
+        }
+        .to_string(),
     })
 }
 
@@ -173,13 +190,12 @@ fn remote_for(sources: &Sources, repository: &str, name: &str) -> Result<Remote,
         .strip_prefix('@')
         .or_else(|| repository.strip_prefix("alias:"));
     if let Some(alias) = alias {
-        let repo = repos
-            .iter()
-            .find(|r| r.name == alias)
-            .ok_or_else(|| SourceError::UnknownRepository {
+        let repo = repos.iter().find(|r| r.name == alias).ok_or_else(|| {
+            SourceError::UnknownRepository {
                 chart: name.to_string(),
                 name: alias.to_string(),
-            })?;
+            }
+        })?;
         return in_repository(repo, name);
     }
     if repository.starts_with("oci://") {

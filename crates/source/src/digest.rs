@@ -9,5 +9,8 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 
 /// The hex part of `sha256:<hex>` or of a bare hex digest, lowercased.
 pub(crate) fn hex_of(digest: &str) -> String {
-    digest.strip_prefix("sha256:").unwrap_or(digest).to_ascii_lowercase()
+    digest
+        .strip_prefix("sha256:")
+        .unwrap_or(digest)
+        .to_ascii_lowercase()
 }

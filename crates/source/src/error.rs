@@ -71,7 +71,10 @@ impl SourceError {
         }
     }
 
-    pub(crate) fn invalid(file: impl std::fmt::Display, message: impl std::fmt::Display) -> SourceError {
+    pub(crate) fn invalid(
+        file: impl std::fmt::Display,
+        message: impl std::fmt::Display,
+    ) -> SourceError {
         SourceError::InvalidFile {
             file: file.to_string(),
             message: message.to_string(),

@@ -122,7 +122,12 @@ impl Transport {
 
     /// Sends `req`, retrying connection failures and 5xx/429 answers. A
     /// connection that never succeeds is `Unreachable` naming `repo`.
-    pub(crate) fn send(&self, tls: &TlsSettings, req: &Request, repo: &str) -> Result<Reply, SourceError> {
+    pub(crate) fn send(
+        &self,
+        tls: &TlsSettings,
+        req: &Request,
+        repo: &str,
+    ) -> Result<Reply, SourceError> {
         let client = self.client(tls, repo)?;
         let mut attempt = 0;
         loop {
@@ -220,7 +225,11 @@ fn build_client(tls: &TlsSettings, url: &str) -> Result<Client, SourceError> {
             builder = builder.identity(identity);
         }
         (None, None) => {}
-        _ => return Err(tls_error("a client certificate needs both certFile and keyFile".into())),
+        _ => {
+            return Err(tls_error(
+                "a client certificate needs both certFile and keyFile".into(),
+            ))
+        }
     }
     if tls.insecure {
         builder = builder.danger_accept_invalid_certs(true);

@@ -43,12 +43,17 @@ impl Index {
             Err(e) => return Err(SourceError::invalid(source, e)),
         };
         if text(top.get("apiVersion")).unwrap_or_default().is_empty() {
-            return Err(SourceError::invalid(source, "no API version specified; not a chart repository index"));
+            return Err(SourceError::invalid(
+                source,
+                "no API version specified; not a chart repository index",
+            ));
         }
         let mut entries = BTreeMap::new();
         if let Some(Data::Map(charts)) = top.get("entries") {
             for (name, versions) in charts {
-                let Data::List(versions) = versions else { continue };
+                let Data::List(versions) = versions else {
+                    continue;
+                };
                 let mut list: Vec<IndexEntry> = versions
                     .iter()
                     .filter_map(|v| {
@@ -59,7 +64,10 @@ impl Index {
                             name: text(m.get("name")).unwrap_or_else(|| name.clone()),
                             version,
                             urls: match m.get("urls") {
-                                Some(Data::List(urls)) => urls.iter().filter_map(|u| u.as_str().map(String::from)).collect(),
+                                Some(Data::List(urls)) => urls
+                                    .iter()
+                                    .filter_map(|u| u.as_str().map(String::from))
+                                    .collect(),
                                 _ => Vec::new(),
                             },
                             digest: text(m.get("digest")).filter(|d| !d.is_empty()),
@@ -74,7 +82,12 @@ impl Index {
     }
 
     /// `IndexFile.Get`: the entry Helm would pick for `name` at `version`.
-    pub(crate) fn get(&self, name: &str, version: Option<&str>, repo: &str) -> Result<&IndexEntry, SourceError> {
+    pub(crate) fn get(
+        &self,
+        name: &str,
+        version: Option<&str>,
+        repo: &str,
+    ) -> Result<&IndexEntry, SourceError> {
         let list = self
             .entries
             .get(name)
@@ -86,7 +99,10 @@ impl Index {
         select(list, version, |e| &e.version).ok_or_else(|| SourceError::NoMatchingVersion {
             chart: name.to_string(),
             repo: repo.to_string(),
-            constraint: version.filter(|v| !v.is_empty()).unwrap_or("* (latest release)").to_string(),
+            constraint: version
+                .filter(|v| !v.is_empty())
+                .unwrap_or("* (latest release)")
+                .to_string(),
             available: available(list.iter().map(|e| e.version.as_str())),
         })
     }

@@ -35,8 +35,13 @@ impl OciRef {
             chart: reference.to_string(),
             reason: reason.to_string(),
         };
-        let rest = reference.strip_prefix("oci://").unwrap_or(reference).trim_end_matches('/');
-        let (registry, path) = rest.split_once('/').ok_or_else(|| bad("expected oci://host/path/chart"))?;
+        let rest = reference
+            .strip_prefix("oci://")
+            .unwrap_or(reference)
+            .trim_end_matches('/');
+        let (registry, path) = rest
+            .split_once('/')
+            .ok_or_else(|| bad("expected oci://host/path/chart"))?;
         if registry.is_empty() || path.is_empty() {
             return Err(bad("expected oci://host/path/chart"));
         }
@@ -56,7 +61,10 @@ impl OciRef {
 
     /// The chart name: the last path segment.
     pub(crate) fn chart_name(&self) -> &str {
-        self.repository.rsplit('/').next().unwrap_or(&self.repository)
+        self.repository
+            .rsplit('/')
+            .next()
+            .unwrap_or(&self.repository)
     }
 
     /// `oci://registry/repository`, without tag.
@@ -172,13 +180,17 @@ impl Registry<'_> {
         let realm = params
             .get("realm")
             .ok_or_else(|| registry_error(&self.base, "bearer challenge without a realm"))?;
-        let mut url = url::Url::parse(realm).map_err(|e| registry_error(&self.base, format!("token realm {realm}: {e}")))?;
+        let mut url = url::Url::parse(realm)
+            .map_err(|e| registry_error(&self.base, format!("token realm {realm}: {e}")))?;
         {
             let mut query = url.query_pairs_mut();
             if let Some(service) = params.get("service") {
                 query.append_pair("service", service);
             }
-            query.append_pair("scope", params.get("scope").map(String::as_str).unwrap_or(scope));
+            query.append_pair(
+                "scope",
+                params.get("scope").map(String::as_str).unwrap_or(scope),
+            );
         }
         let url = url.to_string();
         let auth = match &self.credentials {
@@ -188,12 +200,17 @@ impl Registry<'_> {
             },
             None => Auth::None,
         };
-        let reply = self.transport.send(&self.tls, &Request::get(&url).auth(auth), &self.base)?;
+        let reply = self
+            .transport
+            .send(&self.tls, &Request::get(&url).auth(auth), &self.base)?;
         if reply.status == 401 || reply.status == 403 {
             return Err(self.unauthorized(reply.status, &url));
         }
         if !reply.ok() {
-            return Err(SourceError::Http { url, status: reply.status });
+            return Err(SourceError::Http {
+                url,
+                status: reply.status,
+            });
         }
         let body: serde_json::Value = serde_json::from_slice(&reply.body)
             .map_err(|e| registry_error(&url, format!("token answer is not JSON: {e}")))?;
@@ -222,12 +239,19 @@ impl Registry<'_> {
                 });
             }
             if !reply.ok() {
-                return Err(SourceError::Http { url, status: reply.status });
+                return Err(SourceError::Http {
+                    url,
+                    status: reply.status,
+                });
             }
             let body: serde_json::Value = serde_json::from_slice(&reply.body)
                 .map_err(|e| registry_error(&url, format!("tag list is not JSON: {e}")))?;
             if let Some(list) = body.get("tags").and_then(|t| t.as_array()) {
-                tags.extend(list.iter().filter_map(|t| t.as_str()).map(|t| t.replace('_', "+")));
+                tags.extend(
+                    list.iter()
+                        .filter_map(|t| t.as_str())
+                        .map(|t| t.replace('_', "+")),
+                );
             }
             match reply.header("link").and_then(next_link) {
                 Some(next) => {
@@ -243,8 +267,16 @@ impl Registry<'_> {
     }
 
     /// The chart layer of `tag`'s manifest; `None` when the tag does not exist.
-    pub(crate) fn manifest(&self, reference: &OciRef, tag: &str) -> Result<Option<ChartManifest>, SourceError> {
-        let url = self.url(&format!("{}/manifests/{}", reference.repository, tag_of(tag)));
+    pub(crate) fn manifest(
+        &self,
+        reference: &OciRef,
+        tag: &str,
+    ) -> Result<Option<ChartManifest>, SourceError> {
+        let url = self.url(&format!(
+            "{}/manifests/{}",
+            reference.repository,
+            tag_of(tag)
+        ));
         let reply = self.send(
             Request::get(&url).header("Accept", MANIFEST_MEDIA_TYPE),
             &Self::pull_scope(&reference.repository),
@@ -253,7 +285,10 @@ impl Registry<'_> {
             return Ok(None);
         }
         if !reply.ok() {
-            return Err(SourceError::Http { url, status: reply.status });
+            return Err(SourceError::Http {
+                url,
+                status: reply.status,
+            });
         }
         let actual = sha256_hex(&reply.body);
         if let Some(expected) = reply.header("docker-content-digest") {
@@ -296,7 +331,10 @@ impl Registry<'_> {
         let url = self.url(&format!("{}/blobs/sha256:{hex}", reference.repository));
         let reply = self.send(Request::get(&url), &Self::pull_scope(&reference.repository))?;
         if !reply.ok() {
-            return Err(SourceError::Http { url, status: reply.status });
+            return Err(SourceError::Http {
+                url,
+                status: reply.status,
+            });
         }
         let actual = sha256_hex(&reply.body);
         if actual != hex {
@@ -309,7 +347,12 @@ impl Registry<'_> {
         Ok(reply.body)
     }
 
-    fn upload_blob(&self, repository: &str, bytes: &[u8], scope: &str) -> Result<String, SourceError> {
+    fn upload_blob(
+        &self,
+        repository: &str,
+        bytes: &[u8],
+        scope: &str,
+    ) -> Result<String, SourceError> {
         let hex = sha256_hex(bytes);
         let digest = format!("sha256:{hex}");
         let head_url = self.url(&format!("{repository}/blobs/{digest}"));
@@ -363,7 +406,14 @@ impl Registry<'_> {
 
     /// Pushes a chart archive as `repository:tag` with Helm's media types;
     /// returns the manifest's digest.
-    pub(crate) fn push(&self, repository: &str, tag: &str, config: &[u8], chart: &[u8], annotations: serde_json::Value) -> Result<String, SourceError> {
+    pub(crate) fn push(
+        &self,
+        repository: &str,
+        tag: &str,
+        config: &[u8],
+        chart: &[u8],
+        annotations: serde_json::Value,
+    ) -> Result<String, SourceError> {
         let scope = format!("repository:{repository}:pull,push");
         let config_digest = self.upload_blob(repository, config, &scope)?;
         let chart_digest = self.upload_blob(repository, chart, &scope)?;
@@ -387,7 +437,10 @@ impl Registry<'_> {
             &scope,
         )?;
         if reply.status != 201 {
-            return Err(SourceError::Http { url, status: reply.status });
+            return Err(SourceError::Http {
+                url,
+                status: reply.status,
+            });
         }
         Ok(digest)
     }
@@ -429,8 +482,13 @@ pub(crate) fn parse_challenge(header: &str) -> (String, HashMap<String, String>)
 fn next_link(header: &str) -> Option<String> {
     header.split(',').find_map(|part| {
         let (target, rel) = part.split_once(';')?;
-        rel.contains("next")
-            .then(|| target.trim().trim_start_matches('<').trim_end_matches('>').to_string())
+        rel.contains("next").then(|| {
+            target
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string()
+        })
     })
 }
 
@@ -441,26 +499,42 @@ mod tests {
     #[test]
     fn parses_references() {
         let r = OciRef::parse("oci://localhost:5000/charts/web:1.2.3").unwrap();
-        assert_eq!((r.registry.as_str(), r.repository.as_str(), r.tag.as_deref()), ("localhost:5000", "charts/web", Some("1.2.3")));
+        assert_eq!(
+            (r.registry.as_str(), r.repository.as_str(), r.tag.as_deref()),
+            ("localhost:5000", "charts/web", Some("1.2.3"))
+        );
         assert_eq!(r.chart_name(), "web");
         let r = OciRef::parse("oci://ghcr.io/org/charts/web").unwrap();
-        assert_eq!((r.registry.as_str(), r.repository.as_str(), r.tag), ("ghcr.io", "org/charts/web", None));
+        assert_eq!(
+            (r.registry.as_str(), r.repository.as_str(), r.tag),
+            ("ghcr.io", "org/charts/web", None)
+        );
         assert!(OciRef::parse("oci://ghcr.io").is_err());
-        assert!(is_loopback("127.0.0.1:5000") && is_loopback("localhost") && is_loopback("[::1]:80"));
+        assert!(
+            is_loopback("127.0.0.1:5000") && is_loopback("localhost") && is_loopback("[::1]:80")
+        );
         assert!(!is_loopback("ghcr.io"));
         assert_eq!(tag_of("1.0.0+build.7"), "1.0.0_build.7");
     }
 
     #[test]
     fn parses_challenges_and_links() {
-        let (scheme, p) = parse_challenge(r#"Bearer realm="https://auth.example.com/token",service="registry.example.com",scope="repository:a/b:pull,push""#);
+        let (scheme, p) = parse_challenge(
+            r#"Bearer realm="https://auth.example.com/token",service="registry.example.com",scope="repository:a/b:pull,push""#,
+        );
         assert_eq!(scheme, "Bearer");
         assert_eq!(p["realm"], "https://auth.example.com/token");
         assert_eq!(p["service"], "registry.example.com");
         assert_eq!(p["scope"], "repository:a/b:pull,push");
         let (scheme, p) = parse_challenge(r#"Basic realm="Registry Realm""#);
-        assert_eq!((scheme.as_str(), p["realm"].as_str()), ("Basic", "Registry Realm"));
-        assert_eq!(next_link(r#"</v2/web/tags/list?last=b&n=2>; rel="next""#).as_deref(), Some("/v2/web/tags/list?last=b&n=2"));
+        assert_eq!(
+            (scheme.as_str(), p["realm"].as_str()),
+            ("Basic", "Registry Realm")
+        );
+        assert_eq!(
+            next_link(r#"</v2/web/tags/list?last=b&n=2>; rel="next""#).as_deref(),
+            Some("/v2/web/tags/list?last=b&n=2")
+        );
         assert_eq!(next_link(""), None);
     }
 }

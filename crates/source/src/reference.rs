@@ -37,7 +37,9 @@ pub(crate) fn normalize_url(url: &str) -> String {
 
 /// An OCI registry URL as `host/path`, whichever form it was given in.
 pub(crate) fn oci_base(url: &str) -> &str {
-    url.strip_prefix("oci://").unwrap_or(url).trim_end_matches('/')
+    url.strip_prefix("oci://")
+        .unwrap_or(url)
+        .trim_end_matches('/')
 }
 
 impl Remote {
@@ -65,11 +67,16 @@ impl Remote {
 
 /// The declared repository an HTTP repository URL belongs to (for its credentials and TLS).
 pub(crate) fn repository_for_url<'a>(repos: &'a [Repository], url: &str) -> Option<&'a Repository> {
-    repos.iter().find(|r| !r.oci && normalize_url(&r.url) == url)
+    repos
+        .iter()
+        .find(|r| !r.oci && normalize_url(&r.url) == url)
 }
 
 /// The declared OCI repository whose URL is a prefix of `registry/repository`.
-pub(crate) fn repository_for_oci<'a>(repos: &'a [Repository], reference: &OciRef) -> Option<&'a Repository> {
+pub(crate) fn repository_for_oci<'a>(
+    repos: &'a [Repository],
+    reference: &OciRef,
+) -> Option<&'a Repository> {
     let full = format!("{}/{}", reference.registry, reference.repository);
     repos
         .iter()
@@ -108,7 +115,11 @@ fn looks_local(chart: &str) -> bool {
 /// Classifies a chart string as helmfile does: `oci://` references, then
 /// paths (explicitly relative or absolute, archives, or existing entries
 /// under `base_dir`), then `repo/name`.
-pub(crate) fn classify(chart: &str, base_dir: &Path, repos: &[Repository]) -> Result<Target, SourceError> {
+pub(crate) fn classify(
+    chart: &str,
+    base_dir: &Path,
+    repos: &[Repository],
+) -> Result<Target, SourceError> {
     if chart.starts_with("oci://") {
         let reference = OciRef::parse(chart)?;
         let repo = repository_for_oci(repos, &reference).cloned();
@@ -119,13 +130,12 @@ pub(crate) fn classify(chart: &str, base_dir: &Path, repos: &[Repository]) -> Re
     }
     match chart.split_once('/') {
         Some((name, rest)) if !name.is_empty() && !rest.is_empty() && !rest.contains('/') => {
-            let repo = repos
-                .iter()
-                .find(|r| r.name == name)
-                .ok_or_else(|| SourceError::UnknownRepository {
+            let repo = repos.iter().find(|r| r.name == name).ok_or_else(|| {
+                SourceError::UnknownRepository {
                     chart: chart.to_string(),
                     name: name.to_string(),
-                })?;
+                }
+            })?;
             Ok(Target::Remote(Box::new(in_repository(repo, rest)?)))
         }
         _ => Err(SourceError::BadReference {

@@ -39,13 +39,19 @@ fn host_of(url: &str) -> Option<(String, Option<u16>)> {
 
 impl Sources {
     /// The archive a remote chart at `version` resolves to, from wherever this mode allows.
-    pub(crate) fn resolve_remote(&self, remote: &Remote, version: Option<&str>) -> Result<Resolution, SourceError> {
+    pub(crate) fn resolve_remote(
+        &self,
+        remote: &Remote,
+        version: Option<&str>,
+    ) -> Result<Resolution, SourceError> {
         let version = match (remote, version) {
             (Remote::Oci { reference, .. }, v) => match (&reference.tag, v) {
                 (Some(tag), Some(v)) if tag != v => {
                     return Err(SourceError::BadReference {
                         chart: format!("{}:{tag}", reference.location()),
-                        reason: format!("the reference names version {tag} but version {v} was asked for"),
+                        reason: format!(
+                            "the reference names version {tag} but version {v} was asked for"
+                        ),
                     })
                 }
                 (Some(tag), _) => Some(tag.as_str()),
@@ -65,8 +71,12 @@ impl Sources {
             return self.resolve_offline(remote, version, &key);
         }
         let (bytes, name, resolved_version) = match remote {
-            Remote::Http { url, chart, repo } => self.download_from_repository(url, chart, repo.as_ref(), version)?,
-            Remote::Oci { reference, repo } => self.pull_from_registry(reference, repo.as_ref(), version)?,
+            Remote::Http { url, chart, repo } => {
+                self.download_from_repository(url, chart, repo.as_ref(), version)?
+            }
+            Remote::Oci { reference, repo } => {
+                self.pull_from_registry(reference, repo.as_ref(), version)?
+            }
         };
         let (path, digest) = match bytes {
             Download::Fetched(bytes) => cache.store_archive(&bytes)?,
@@ -89,9 +99,15 @@ impl Sources {
     }
 
     /// A request for an exact version already resolved and cached: no network needed.
-    fn cached_resolution(&self, key: &str, version: Option<&str>) -> Result<Option<Resolution>, SourceError> {
+    fn cached_resolution(
+        &self,
+        key: &str,
+        version: Option<&str>,
+    ) -> Result<Option<Resolution>, SourceError> {
         let cache = self.cache()?;
-        let Some(record) = cache.resolved(key) else { return Ok(None) };
+        let Some(record) = cache.resolved(key) else {
+            return Ok(None);
+        };
         let exact = version == Some(record.version.as_str());
         if !exact && matches!(self.mode, Mode::Online) {
             return Ok(None);
@@ -106,7 +122,10 @@ impl Sources {
             }),
             Lookup::Corrupt(path) if matches!(self.mode, Mode::OfflineCache) => {
                 return Err(SourceError::DigestMismatch {
-                    what: format!("cached archive {} (removed; --offline forbids fetching it again)", path.display()),
+                    what: format!(
+                        "cached archive {} (removed; --offline forbids fetching it again)",
+                        path.display()
+                    ),
                     expected: record.digest,
                     actual: "different bytes".to_string(),
                 })
@@ -116,14 +135,23 @@ impl Sources {
     }
 
     /// Offline with only the cache: a cached index answers ranges of index.yaml repositories.
-    fn resolve_offline(&self, remote: &Remote, version: Option<&str>, key: &str) -> Result<Resolution, SourceError> {
+    fn resolve_offline(
+        &self,
+        remote: &Remote,
+        version: Option<&str>,
+        key: &str,
+    ) -> Result<Resolution, SourceError> {
         let cache = self.cache()?;
         let not_cached = || SourceError::NotInCache {
             what: remote.describe(version),
             dir: cache.root().display().to_string(),
         };
-        let Remote::Http { url, chart, .. } = remote else { return Err(not_cached()) };
-        let Some((bytes, file)) = cache.index(url) else { return Err(not_cached()) };
+        let Remote::Http { url, chart, .. } = remote else {
+            return Err(not_cached());
+        };
+        let Some((bytes, file)) = cache.index(url) else {
+            return Err(not_cached());
+        };
         let index = Index::parse(&bytes, &file.display().to_string())?;
         let entry = index.get(chart, version, url)?;
         let exact_key = remote.key(Some(&entry.version));
@@ -161,7 +189,12 @@ impl Sources {
                     status: reply.status,
                 })
             }
-            status => return Err(SourceError::Http { url: index_url, status }),
+            status => {
+                return Err(SourceError::Http {
+                    url: index_url,
+                    status,
+                })
+            }
         }
         let index = Arc::new(Index::parse(&reply.body, &index_url)?);
         self.cache()?.store_index(url, &reply.body)?;
@@ -187,21 +220,35 @@ impl Sources {
         let first = entry.urls.first().ok_or_else(|| {
             SourceError::invalid(
                 format!("{url}/index.yaml"),
-                format!("chart \"{chart}\" version {} has no download URL", entry.version),
+                format!(
+                    "chart \"{chart}\" version {} has no download URL",
+                    entry.version
+                ),
             )
         })?;
         let base = url::Url::parse(&format!("{url}/"))
             .map_err(|e| SourceError::invalid(url, format!("not a URL: {e}")))?;
         let chart_url = base
             .join(first)
-            .map_err(|e| SourceError::invalid(format!("{url}/index.yaml"), format!("bad chart URL {first}: {e}")))?
+            .map_err(|e| {
+                SourceError::invalid(
+                    format!("{url}/index.yaml"),
+                    format!("bad chart URL {first}: {e}"),
+                )
+            })?
             .to_string();
         let same_host = host_of(&chart_url) == host_of(url);
         let pass = repo.is_some_and(|r| r.pass_credentials);
-        let auth = if same_host || pass { basic(repo) } else { Auth::None };
-        let reply = self
-            .transport
-            .send(&TlsSettings::of(repo), &Request::get(&chart_url).auth(auth), url)?;
+        let auth = if same_host || pass {
+            basic(repo)
+        } else {
+            Auth::None
+        };
+        let reply = self.transport.send(
+            &TlsSettings::of(repo),
+            &Request::get(&chart_url).auth(auth),
+            url,
+        )?;
         match reply.status {
             200..=299 => {}
             401 | 403 => {
@@ -211,7 +258,12 @@ impl Sources {
                     status: reply.status,
                 })
             }
-            status => return Err(SourceError::Http { url: chart_url, status }),
+            status => {
+                return Err(SourceError::Http {
+                    url: chart_url,
+                    status,
+                })
+            }
         }
         if let Some(expected) = &entry.digest {
             let actual = sha256_hex(&reply.body);
@@ -260,15 +312,19 @@ impl Sources {
             None => {
                 let mut tags = registry.tags(reference)?;
                 sort_newest_first(&mut tags, |t| t);
-                let tag = select(&tags, version, |t| t).cloned().ok_or_else(|| SourceError::NoMatchingVersion {
-                    chart: reference.chart_name().to_string(),
-                    repo: reference.location(),
-                    constraint: version.unwrap_or("* (latest release)").to_string(),
-                    available: available(tags.iter().map(String::as_str)),
+                let tag = select(&tags, version, |t| t).cloned().ok_or_else(|| {
+                    SourceError::NoMatchingVersion {
+                        chart: reference.chart_name().to_string(),
+                        repo: reference.location(),
+                        constraint: version.unwrap_or("* (latest release)").to_string(),
+                        available: available(tags.iter().map(String::as_str)),
+                    }
                 })?;
-                let manifest = registry.manifest(reference, &tag)?.ok_or_else(|| SourceError::ChartNotFound {
-                    chart: format!("{}:{}", reference.chart_name(), tag_of(&tag)),
-                    repo: reference.location(),
+                let manifest = registry.manifest(reference, &tag)?.ok_or_else(|| {
+                    SourceError::ChartNotFound {
+                        chart: format!("{}:{}", reference.chart_name(), tag_of(&tag)),
+                        repo: reference.location(),
+                    }
                 })?;
                 (tag, manifest)
             }
@@ -294,7 +350,10 @@ impl Sources {
         let file = archive.display().to_string();
         let meta = archive_meta(&bytes, &file)?;
         if meta.name.is_empty() || meta.version.is_empty() {
-            return Err(SourceError::invalid(&file, "Chart.yaml needs a name and a version"));
+            return Err(SourceError::invalid(
+                &file,
+                "Chart.yaml needs a name and a version",
+            ));
         }
         let reference = OciRef::parse(&format!("{}/{}", oci_base(destination), meta.name))?;
         let repo = repository_for_oci(&self.options.repositories, &reference);
@@ -304,7 +363,13 @@ impl Sources {
             "org.opencontainers.image.title": meta.name,
             "org.opencontainers.image.version": meta.version,
         });
-        let digest = registry.push(&reference.repository, &meta.version, &config, &bytes, annotations)?;
+        let digest = registry.push(
+            &reference.repository,
+            &meta.version,
+            &config,
+            &bytes,
+            annotations,
+        )?;
         Ok(PushedChart {
             reference: format!("{}:{}", reference.location(), tag_of(&meta.version)),
             name: meta.name,

@@ -81,7 +81,11 @@ pub struct Sources {
 }
 
 fn default_cache_dir() -> Option<PathBuf> {
-    let env = |v: &str| std::env::var_os(v).filter(|s| !s.is_empty()).map(PathBuf::from);
+    let env = |v: &str| {
+        std::env::var_os(v)
+            .filter(|s| !s.is_empty())
+            .map(PathBuf::from)
+    };
     env("XDG_CACHE_HOME")
         .or_else(|| env("HOME").map(|h| h.join(".cache")))
         .map(|d| d.join("berth"))
@@ -97,7 +101,9 @@ impl Sources {
         let cache = match (&mode, &options.cache_dir) {
             (Mode::Bundle(_), _) => None,
             (_, Some(dir)) => Some(Cache::new(dir.clone())),
-            (_, None) => Some(Cache::new(default_cache_dir().ok_or(SourceError::NoCacheDir)?)),
+            (_, None) => Some(Cache::new(
+                default_cache_dir().ok_or(SourceError::NoCacheDir)?,
+            )),
         };
         let transport = Transport::new(
             options.retries.unwrap_or(3),
@@ -121,7 +127,12 @@ impl Sources {
     /// directory or a `.tgz`, with local paths relative to `base_dir`.
     /// `version` is an exact version or a semver constraint; `None` takes
     /// the latest release.
-    pub fn fetch(&self, chart: &str, version: Option<&str>, base_dir: &Path) -> Result<FetchedChart, SourceError> {
+    pub fn fetch(
+        &self,
+        chart: &str,
+        version: Option<&str>,
+        base_dir: &Path,
+    ) -> Result<FetchedChart, SourceError> {
         self.fetch_recorded(chart, version, base_dir, &mut Vec::new())
     }
 
@@ -178,26 +189,34 @@ impl Sources {
             })
             .collect();
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let mut done: Vec<(usize, Result<FetchedChart, SourceError>)> = std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..unique.len().min(4))
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut mine = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(r) = unique.get(i) else { break mine };
-                            mine.push((i, self.fetch(&r.chart, r.version.as_deref(), &r.base_dir)));
-                        }
+        let mut done: Vec<(usize, Result<FetchedChart, SourceError>)> =
+            std::thread::scope(|scope| {
+                let workers: Vec<_> = (0..unique.len().min(4))
+                    .map(|_| {
+                        scope.spawn(|| {
+                            let mut mine = Vec::new();
+                            loop {
+                                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let Some(r) = unique.get(i) else { break mine };
+                                mine.push((
+                                    i,
+                                    self.fetch(&r.chart, r.version.as_deref(), &r.base_dir),
+                                ));
+                            }
+                        })
                     })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-                .collect()
-        });
+                    .collect();
+                workers
+                    .into_iter()
+                    .flat_map(|w| {
+                        w.join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect()
+            });
         done.sort_by_key(|(i, _)| *i);
-        let results: Vec<Result<FetchedChart, SourceError>> = done.into_iter().map(|(_, r)| r).collect();
+        let results: Vec<Result<FetchedChart, SourceError>> =
+            done.into_iter().map(|(_, r)| r).collect();
         slots.into_iter().map(|i| results[i].clone()).collect()
     }
 }

@@ -52,7 +52,11 @@ fn valid_identifiers(s: &str, numeric_rule: bool) -> Option<()> {
         if part.is_empty() || !part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
             return None;
         }
-        if numeric_rule && part.len() > 1 && part.starts_with('0') && part.bytes().all(|b| b.is_ascii_digit()) {
+        if numeric_rule
+            && part.len() > 1
+            && part.starts_with('0')
+            && part.bytes().all(|b| b.is_ascii_digit())
+        {
             return None;
         }
     }
@@ -82,7 +86,10 @@ fn compare_prerelease(a: &str, b: &str) -> Ordering {
     let a: Vec<&str> = a.split('.').collect();
     let b: Vec<&str> = b.split('.').collect();
     for i in 0..a.len().max(b.len()) {
-        let order = compare_part(a.get(i).copied().unwrap_or(""), b.get(i).copied().unwrap_or(""));
+        let order = compare_part(
+            a.get(i).copied().unwrap_or(""),
+            b.get(i).copied().unwrap_or(""),
+        );
         if order != Ordering::Equal {
             return order;
         }
@@ -111,18 +118,24 @@ fn compare_part(a: &str, b: &str) -> Ordering {
 /// Sorts versions newest first, unparsable ones last, as Helm's
 /// `IndexFile.SortEntries` and the registry client's tag listing do.
 pub(crate) fn sort_newest_first<T>(items: &mut [T], version: impl Fn(&T) -> &str) {
-    items.sort_by(|a, b| match (SemVer::parse(version(a)), SemVer::parse(version(b))) {
-        (Some(x), Some(y)) => y.cmp(&x),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => Ordering::Equal,
-    });
+    items.sort_by(
+        |a, b| match (SemVer::parse(version(a)), SemVer::parse(version(b))) {
+            (Some(x), Some(y)) => y.cmp(&x),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        },
+    );
 }
 
 /// Helm's choice among versions sorted newest first: an exact string match,
 /// else the newest satisfying the constraint (`*`, so no prereleases, when
 /// none is given).
-pub(crate) fn select<'a, T>(sorted: &'a [T], wanted: Option<&str>, version: impl Fn(&T) -> &str) -> Option<&'a T> {
+pub(crate) fn select<'a, T>(
+    sorted: &'a [T],
+    wanted: Option<&str>,
+    version: impl Fn(&T) -> &str,
+) -> Option<&'a T> {
     let wanted = wanted.filter(|w| !w.is_empty());
     if let Some(w) = wanted {
         if let Some(exact) = sorted.iter().find(|t| version(t) == w) {
@@ -130,9 +143,9 @@ pub(crate) fn select<'a, T>(sorted: &'a [T], wanted: Option<&str>, version: impl
         }
     }
     let constraint = wanted.unwrap_or("*");
-    sorted
-        .iter()
-        .find(|t| SemVer::parse(version(t)).is_some() && sprig::is_compatible_range(constraint, version(t)))
+    sorted.iter().find(|t| {
+        SemVer::parse(version(t)).is_some() && sprig::is_compatible_range(constraint, version(t))
+    })
 }
 
 #[cfg(test)]
@@ -160,7 +173,10 @@ mod tests {
     fn selects_as_helm_index_get() {
         let mut versions = vec!["1.0.0", "2.1.0-rc.1", "1.2.5", "garbage", "2.0.0", "1.2.0"];
         sort_newest_first(&mut versions, |s| s);
-        assert_eq!(versions, ["2.1.0-rc.1", "2.0.0", "1.2.5", "1.2.0", "1.0.0", "garbage"]);
+        assert_eq!(
+            versions,
+            ["2.1.0-rc.1", "2.0.0", "1.2.5", "1.2.0", "1.0.0", "garbage"]
+        );
         let pick = |w: Option<&str>| select(&versions, w, |s| s).copied();
         assert_eq!(pick(None), Some("2.0.0"));
         assert_eq!(pick(Some("~1.2")), Some("1.2.5"));

@@ -7,7 +7,9 @@ mod common;
 use std::path::Path;
 
 use common::{fixtures, index_yaml, package, Response, Server};
-use source::{ChartRequest, FetchedChart, Repository, SourceError, SourceOptions, Sources, BUNDLE_MANIFEST};
+use source::{
+    ChartRequest, FetchedChart, Repository, SourceError, SourceOptions, Sources, BUNDLE_MANIFEST,
+};
 
 fn options(cache: &Path, url: &str) -> SourceOptions {
     SourceOptions {
@@ -38,15 +40,24 @@ fn archive_bytes(fetched: &FetchedChart) -> Vec<u8> {
 
 #[test]
 fn vendored_bundle_serves_the_same_bytes_offline() {
-    let archives: Vec<(String, Vec<u8>)> = ["1.2.3", "2.0.0"].iter().map(|v| (v.to_string(), package("alpha", v))).collect();
-    let entries: Vec<(&str, &str, &[u8])> = archives.iter().map(|(v, b)| ("alpha", v.as_str(), b.as_slice())).collect();
+    let archives: Vec<(String, Vec<u8>)> = ["1.2.3", "2.0.0"]
+        .iter()
+        .map(|v| (v.to_string(), package("alpha", v)))
+        .collect();
+    let entries: Vec<(&str, &str, &[u8])> = archives
+        .iter()
+        .map(|(v, b)| ("alpha", v.as_str(), b.as_slice()))
+        .collect();
     let index = index_yaml(&entries, false);
     let files = archives.clone();
     let server = Server::start(move |req| {
         if req.path == "/index.yaml" {
             return Response::ok(index.clone());
         }
-        match files.iter().find(|(v, _)| req.path == format!("/charts/alpha-{v}.tgz")) {
+        match files
+            .iter()
+            .find(|(v, _)| req.path == format!("/charts/alpha-{v}.tgz"))
+        {
             Some((_, bytes)) => Response::ok(bytes.clone()),
             None => Response::status(404),
         }
@@ -54,18 +65,33 @@ fn vendored_bundle_serves_the_same_bytes_offline() {
     let url = server.url();
     let cache = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
-    let requests = [request("testrepo/alpha", Some("~1.2")), request("testrepo/alpha", None), request("parent", None)];
+    let requests = [
+        request("testrepo/alpha", Some("~1.2")),
+        request("testrepo/alpha", None),
+        request("parent", None),
+    ];
     let online = Sources::new(options(cache.path(), &url)).unwrap();
     let expected: Vec<FetchedChart> = requests
         .iter()
-        .map(|r| online.fetch(&r.chart, r.version.as_deref(), &r.base_dir).unwrap())
+        .map(|r| {
+            online
+                .fetch(&r.chart, r.version.as_deref(), &r.base_dir)
+                .unwrap()
+        })
         .collect();
     let manifest = online.vendor(&requests, out.path()).unwrap();
     drop(server);
 
-    let listed: Vec<(&str, &str)> = manifest.charts.iter().map(|e| (e.request.as_str(), e.version.as_str())).collect();
+    let listed: Vec<(&str, &str)> = manifest
+        .charts
+        .iter()
+        .map(|e| (e.request.as_str(), e.version.as_str()))
+        .collect();
     let key = |v: &str| format!("{url} alpha {v}");
-    assert_eq!(listed, [(key("").as_str(), "2.0.0"), (key("~1.2").as_str(), "1.2.3")]);
+    assert_eq!(
+        listed,
+        [(key("").as_str(), "2.0.0"), (key("~1.2").as_str(), "1.2.3")]
+    );
     assert!(out.path().join(BUNDLE_MANIFEST).is_file());
     for entry in &manifest.charts {
         let bytes = std::fs::read(out.path().join(&entry.file)).unwrap();
@@ -78,19 +104,43 @@ fn vendored_bundle_serves_the_same_bytes_offline() {
     o.bundle = Some(out.path().to_path_buf());
     let offline = Sources::new(o).unwrap();
     let results = offline.fetch_all(&requests);
-    assert_eq!(archive_bytes(results[0].as_ref().unwrap()), archive_bytes(&expected[0]));
-    assert_eq!(archive_bytes(results[1].as_ref().unwrap()), archive_bytes(&expected[1]));
+    assert_eq!(
+        archive_bytes(results[0].as_ref().unwrap()),
+        archive_bytes(&expected[0])
+    );
+    assert_eq!(
+        archive_bytes(results[1].as_ref().unwrap()),
+        archive_bytes(&expected[1])
+    );
     match (results[2].as_ref().unwrap(), &expected[2]) {
-        (FetchedChart::Directory { dependencies: got, .. }, FetchedChart::Directory { dependencies: want, .. }) => {
+        (
+            FetchedChart::Directory {
+                dependencies: got, ..
+            },
+            FetchedChart::Directory {
+                dependencies: want, ..
+            },
+        ) => {
             assert!(got[0].starts_with(out.path()));
-            assert_eq!(std::fs::read(&got[0]).unwrap(), std::fs::read(&want[0]).unwrap());
+            assert_eq!(
+                std::fs::read(&got[0]).unwrap(),
+                std::fs::read(&want[0]).unwrap()
+            );
             assert_eq!(got[1], want[1]);
         }
         other => panic!("{other:?}"),
     }
-    assert!(std::fs::read_dir(empty_cache.path()).unwrap().next().is_none(), "bundle mode leaves the cache alone");
+    assert!(
+        std::fs::read_dir(empty_cache.path())
+            .unwrap()
+            .next()
+            .is_none(),
+        "bundle mode leaves the cache alone"
+    );
 
-    let err = offline.fetch("testrepo/alpha", Some("1.0.0"), &fixtures()).unwrap_err();
+    let err = offline
+        .fetch("testrepo/alpha", Some("1.0.0"), &fixtures())
+        .unwrap_err();
     assert!(matches!(err, SourceError::NotInBundle { .. }));
     assert_eq!(
         err.to_string(),
@@ -102,7 +152,9 @@ fn vendored_bundle_serves_the_same_bytes_offline() {
 
     let first = out.path().join(&manifest.charts[0].file);
     std::fs::write(&first, b"tampered").unwrap();
-    let err = offline.fetch("testrepo/alpha", None, &fixtures()).unwrap_err();
+    let err = offline
+        .fetch("testrepo/alpha", None, &fixtures())
+        .unwrap_err();
     assert!(matches!(err, SourceError::DigestMismatch { .. }), "{err}");
 }
 
@@ -112,5 +164,14 @@ fn missing_bundle_is_named() {
     let mut o = options(dir.path(), "http://127.0.0.1:9");
     o.bundle = Some(dir.path().join("nope"));
     let err = Sources::new(o).err().unwrap();
-    assert!(err.to_string().contains(&dir.path().join("nope").join(BUNDLE_MANIFEST).display().to_string()), "{err}");
+    assert!(
+        err.to_string().contains(
+            &dir.path()
+                .join("nope")
+                .join(BUNDLE_MANIFEST)
+                .display()
+                .to_string()
+        ),
+        "{err}"
+    );
 }

@@ -14,14 +14,20 @@ fn repository() -> (Server, Vec<(String, Vec<u8>)>) {
         .iter()
         .map(|v| (v.to_string(), package("alpha", v)))
         .collect();
-    let entries: Vec<(&str, &str, &[u8])> = archives.iter().map(|(v, b)| ("alpha", v.as_str(), b.as_slice())).collect();
+    let entries: Vec<(&str, &str, &[u8])> = archives
+        .iter()
+        .map(|(v, b)| ("alpha", v.as_str(), b.as_slice()))
+        .collect();
     let index = index_yaml(&entries, true);
     let files = archives.clone();
     let server = Server::start(move |req| {
         if req.path == "/index.yaml" {
             return Response::ok(index.clone());
         }
-        match files.iter().find(|(v, _)| req.path == format!("/charts/alpha-{v}.tgz")) {
+        match files
+            .iter()
+            .find(|(v, _)| req.path == format!("/charts/alpha-{v}.tgz"))
+        {
             Some((_, bytes)) => Response::ok(bytes.clone()),
             None => Response::status(404),
         }
@@ -62,9 +68,16 @@ fn fetches_repository_and_file_dependencies_without_touching_the_chart() {
     assert_eq!(canonical(&path), canonical(&fixtures().join("parent")));
     assert_eq!(deps.len(), 2, "{deps:?}");
     assert!(deps[0].starts_with(cache.path()), "{deps:?}");
-    assert_eq!(std::fs::read(&deps[0]).unwrap(), archives[1].1, "~1.2 is 1.2.7");
+    assert_eq!(
+        std::fs::read(&deps[0]).unwrap(),
+        archives[1].1,
+        "~1.2 is 1.2.7"
+    );
     assert_eq!(canonical(&deps[1]), canonical(&fixtures().join("child")));
-    assert!(!fixtures().join("parent/charts").exists(), "the chart directory stays untouched");
+    assert!(
+        !fixtures().join("parent/charts").exists(),
+        "the chart directory stays untouched"
+    );
 }
 
 #[test]
@@ -86,7 +99,9 @@ fn accepts_helms_lock_and_rejects_a_stale_one() {
         }
     }
     let chart_yaml = work.path().join("locked/Chart.yaml");
-    let text = std::fs::read_to_string(&chart_yaml).unwrap().replace(">=0.3.0 <1", ">=0.3.0 <2");
+    let text = std::fs::read_to_string(&chart_yaml)
+        .unwrap()
+        .replace(">=0.3.0 <1", ">=0.3.0 <2");
     std::fs::write(&chart_yaml, text).unwrap();
     let err = sources.fetch("locked", None, work.path()).unwrap_err();
     assert!(matches!(err, SourceError::LockOutOfSync { .. }), "{err}");
@@ -114,7 +129,9 @@ fn apiversion_v1_charts_use_requirements_files() {
         std::fs::copy(fixtures().join("legacy").join(file), dir.join(file)).unwrap();
     }
     let requirements = dir.join("requirements.yaml");
-    let text = std::fs::read_to_string(&requirements).unwrap().replace("alias: kid", "alias: other");
+    let text = std::fs::read_to_string(&requirements)
+        .unwrap()
+        .replace("alias: kid", "alias: other");
     std::fs::write(&requirements, text).unwrap();
     let err = sources.fetch("legacy", None, work.path()).unwrap_err();
     assert!(
@@ -147,7 +164,11 @@ fn locked_versions_win_over_constraints() {
     )
     .unwrap();
     let (_, deps) = directory(sources.fetch("app", None, work.path()).unwrap());
-    assert_eq!(std::fs::read(&deps[0]).unwrap(), archives[0].1, "the lock pins 1.2.0");
+    assert_eq!(
+        std::fs::read(&deps[0]).unwrap(),
+        archives[0].1,
+        "the lock pins 1.2.0"
+    );
 }
 
 #[test]
@@ -163,7 +184,10 @@ fn unknown_alias_and_bad_file_dependency_are_named() {
     )
     .unwrap();
     let err = sources.fetch("app", None, work.path()).unwrap_err();
-    assert!(err.to_string().contains("dependency \"alpha\"") && err.to_string().contains("\"nowhere\""), "{err}");
+    assert!(
+        err.to_string().contains("dependency \"alpha\"") && err.to_string().contains("\"nowhere\""),
+        "{err}"
+    );
 
     std::fs::write(
         dir.join("Chart.yaml"),
@@ -171,6 +195,8 @@ fn unknown_alias_and_bad_file_dependency_are_named() {
     )
     .unwrap();
     let moved = work.path().join("app");
-    let err = sources.fetch(&moved.display().to_string(), None, Path::new("/")).unwrap_err();
+    let err = sources
+        .fetch(&moved.display().to_string(), None, Path::new("/"))
+        .unwrap_err();
     assert!(err.to_string().contains("dependency \"child\""), "{err}");
 }

@@ -19,11 +19,15 @@ fn docker_config_auths_reach_the_registry() {
         "layers": [{"mediaType": "application/vnd.cncf.helm.chart.content.v1.tar+gzip", "digest": digest, "size": chart.len()}],
     })
     .to_string();
-    let expected = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode("docker-user:docker-pass"));
+    let expected = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode("docker-user:docker-pass")
+    );
     let bytes = chart.clone();
     let server = Server::start(move |req| {
         if req.header("authorization") != Some(expected.as_str()) {
-            return Response::status(401).with_header("WWW-Authenticate", r#"Basic realm="registry""#);
+            return Response::status(401)
+                .with_header("WWW-Authenticate", r#"Basic realm="registry""#);
         }
         match req.path.as_str() {
             "/v2/charts/alpha/manifests/0.5.0" => Response::ok(manifest.clone()),
@@ -40,7 +44,10 @@ fn docker_config_auths_reach_the_registry() {
     )
     .unwrap();
     std::env::set_var("DOCKER_CONFIG", config.path());
-    std::env::set_var("HELM_REGISTRY_CONFIG", config.path().join("helm-registry.json"));
+    std::env::set_var(
+        "HELM_REGISTRY_CONFIG",
+        config.path().join("helm-registry.json"),
+    );
 
     let cache = tempfile::tempdir().unwrap();
     let sources = Sources::new(SourceOptions {
@@ -49,7 +56,10 @@ fn docker_config_auths_reach_the_registry() {
     })
     .unwrap();
     let reference = format!("oci://{registry}/charts/alpha");
-    match sources.fetch(&reference, Some("0.5.0"), Path::new(".")).unwrap() {
+    match sources
+        .fetch(&reference, Some("0.5.0"), Path::new("."))
+        .unwrap()
+    {
         FetchedChart::Archive { path, .. } => assert_eq!(std::fs::read(path).unwrap(), chart),
         other => panic!("expected an archive, got {other:?}"),
     }
@@ -61,6 +71,11 @@ fn docker_config_auths_reach_the_registry() {
         ..Default::default()
     })
     .unwrap();
-    let err = sources.fetch(&reference, Some("0.5.0"), Path::new(".")).unwrap_err();
-    assert!(matches!(err, SourceError::Unauthorized { status: 401, .. }), "{err}");
+    let err = sources
+        .fetch(&reference, Some("0.5.0"), Path::new("."))
+        .unwrap_err();
+    assert!(
+        matches!(err, SourceError::Unauthorized { status: 401, .. }),
+        "{err}"
+    );
 }

@@ -29,7 +29,11 @@ impl Drop for Registry {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Starts docker-registry on a free loopback port; `htpasswd` adds basic auth.
@@ -48,7 +52,10 @@ fn start_registry(htpasswd: Option<(&str, &str)>) -> Option<Registry> {
         let hash = bcrypt::hash(password, 5).unwrap();
         let file = dir.path().join("htpasswd");
         std::fs::write(&file, format!("{user}:{hash}\n")).unwrap();
-        config.push_str(&format!("auth:\n  htpasswd:\n    realm: berth-test\n    path: {}\n", file.display()));
+        config.push_str(&format!(
+            "auth:\n  htpasswd:\n    realm: berth-test\n    path: {}\n",
+            file.display()
+        ));
     }
     let config_file = dir.path().join("config.yml");
     std::fs::write(&config_file, config).unwrap();
@@ -60,10 +67,17 @@ fn start_registry(htpasswd: Option<(&str, &str)>) -> Option<Registry> {
         .stderr(log)
         .spawn()
         .unwrap();
-    let registry = Registry { child, port, _dir: dir };
+    let registry = Registry {
+        child,
+        port,
+        _dir: dir,
+    };
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "docker-registry did not start on port {port}");
+        assert!(
+            Instant::now() < deadline,
+            "docker-registry did not start on port {port}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     Some(registry)
@@ -81,7 +95,12 @@ fn sources(cache: &Path, repositories: Vec<Repository>) -> Sources {
 
 fn archive(fetched: FetchedChart) -> (Vec<u8>, String, String, PathBuf) {
     match fetched {
-        FetchedChart::Archive { path, name, version, digest } => {
+        FetchedChart::Archive {
+            path,
+            name,
+            version,
+            digest,
+        } => {
             let bytes = std::fs::read(&path).unwrap();
             assert_eq!(common::sha256_hex(&bytes), digest);
             (bytes, name, version, path)
@@ -99,22 +118,40 @@ fn write_chart(dir: &Path, version: &str) -> (PathBuf, Vec<u8>) {
 
 #[test]
 fn push_then_pull_by_tag_and_range() {
-    let Some(registry) = start_registry(None) else { return };
+    let Some(registry) = start_registry(None) else {
+        return;
+    };
     let cache = tempfile::tempdir().unwrap();
     let charts = tempfile::tempdir().unwrap();
     let base = format!("oci://127.0.0.1:{}/charts", registry.port);
-    let sources = sources(cache.path(), vec![Repository {
-        name: "ocirepo".into(),
-        url: base.clone(),
-        oci: true,
-        ..Default::default()
-    }]);
+    let sources = sources(
+        cache.path(),
+        vec![Repository {
+            name: "ocirepo".into(),
+            url: base.clone(),
+            oci: true,
+            ..Default::default()
+        }],
+    );
     let mut archives = std::collections::HashMap::new();
-    for version in ["1.0.0", "1.2.0", "1.2.5", "1.3.0+build.1", "2.0.0", "2.1.0-rc.1"] {
+    for version in [
+        "1.0.0",
+        "1.2.0",
+        "1.2.5",
+        "1.3.0+build.1",
+        "2.0.0",
+        "2.1.0-rc.1",
+    ] {
         let (path, bytes) = write_chart(charts.path(), version);
         let pushed = sources.push(&path, &base).unwrap();
-        assert_eq!(pushed.reference, format!("{base}/alpha:{}", version.replace('+', "_")));
-        assert_eq!((pushed.name.as_str(), pushed.version.as_str()), ("alpha", version));
+        assert_eq!(
+            pushed.reference,
+            format!("{base}/alpha:{}", version.replace('+', "_"))
+        );
+        assert_eq!(
+            (pushed.name.as_str(), pushed.version.as_str()),
+            ("alpha", version)
+        );
         assert!(pushed.digest.starts_with("sha256:"));
         archives.insert(version, bytes);
     }
@@ -127,30 +164,69 @@ fn push_then_pull_by_tag_and_range() {
         (None, "2.0.0"),
         (Some(">=2.1.0-0"), "2.1.0-rc.1"),
     ] {
-        let (bytes, name, version, _) = archive(sources.fetch(&reference, wanted, Path::new(".")).unwrap());
-        assert_eq!((name.as_str(), version.as_str()), ("alpha", expected), "for {wanted:?}");
+        let (bytes, name, version, _) =
+            archive(sources.fetch(&reference, wanted, Path::new(".")).unwrap());
+        assert_eq!(
+            (name.as_str(), version.as_str()),
+            ("alpha", expected),
+            "for {wanted:?}"
+        );
         assert_eq!(bytes, archives[expected], "bytes for {wanted:?}");
     }
-    let (bytes, _, version, _) = archive(sources.fetch("ocirepo/alpha", Some("1.0.0"), Path::new(".")).unwrap());
-    assert_eq!((bytes, version.as_str()), (archives["1.0.0"].clone(), "1.0.0"));
-    let (_, _, version, _) = archive(sources.fetch(&format!("{reference}:1.2.0"), None, Path::new(".")).unwrap());
+    let (bytes, _, version, _) = archive(
+        sources
+            .fetch("ocirepo/alpha", Some("1.0.0"), Path::new("."))
+            .unwrap(),
+    );
+    assert_eq!(
+        (bytes, version.as_str()),
+        (archives["1.0.0"].clone(), "1.0.0")
+    );
+    let (_, _, version, _) = archive(
+        sources
+            .fetch(&format!("{reference}:1.2.0"), None, Path::new("."))
+            .unwrap(),
+    );
     assert_eq!(version, "1.2.0");
 
-    let err = sources.fetch(&reference, Some("~5"), Path::new(".")).unwrap_err();
-    assert!(matches!(err, SourceError::NoMatchingVersion { .. }), "{err}");
-    assert!(err.to_string().contains("2.1.0-rc.1, 2.0.0, 1.3.0+build.1, 1.2.5, 1.2.0, 1.0.0"), "{err}");
-    let err = sources.fetch(&format!("{base}/missing"), None, Path::new(".")).unwrap_err();
-    assert_eq!(err.to_string(), format!("chart \"missing\" not found in repository {base}/missing"));
+    let err = sources
+        .fetch(&reference, Some("~5"), Path::new("."))
+        .unwrap_err();
+    assert!(
+        matches!(err, SourceError::NoMatchingVersion { .. }),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("2.1.0-rc.1, 2.0.0, 1.3.0+build.1, 1.2.5, 1.2.0, 1.0.0"),
+        "{err}"
+    );
+    let err = sources
+        .fetch(&format!("{base}/missing"), None, Path::new("."))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("chart \"missing\" not found in repository {base}/missing")
+    );
 
     drop(registry);
     let again = self::sources(cache.path(), Vec::new());
-    let (bytes, _, _, _) = archive(again.fetch(&reference, Some("1.2.5"), Path::new(".")).unwrap());
-    assert_eq!(bytes, archives["1.2.5"], "an exact version comes from the cache once the registry is gone");
+    let (bytes, _, _, _) = archive(
+        again
+            .fetch(&reference, Some("1.2.5"), Path::new("."))
+            .unwrap(),
+    );
+    assert_eq!(
+        bytes, archives["1.2.5"],
+        "an exact version comes from the cache once the registry is gone"
+    );
 }
 
 #[test]
 fn registry_with_basic_auth() {
-    let Some(registry) = start_registry(Some(("berth", "pa55word"))) else { return };
+    let Some(registry) = start_registry(Some(("berth", "pa55word"))) else {
+        return;
+    };
     let cache = tempfile::tempdir().unwrap();
     let charts = tempfile::tempdir().unwrap();
     let base = format!("oci://127.0.0.1:{}/secured", registry.port);
@@ -165,14 +241,26 @@ fn registry_with_basic_auth() {
     let good = sources(cache.path(), vec![declared("pa55word")]);
     let (path, bytes) = write_chart(charts.path(), "0.4.0");
     good.push(&path, &base).unwrap();
-    let (pulled, _, _, _) = archive(good.fetch("secured/alpha", Some("~0.4"), Path::new(".")).unwrap());
+    let (pulled, _, _, _) = archive(
+        good.fetch("secured/alpha", Some("~0.4"), Path::new("."))
+            .unwrap(),
+    );
     assert_eq!(pulled, bytes);
 
     let other_cache = tempfile::tempdir().unwrap();
     let bad = sources(other_cache.path(), vec![declared("wrong")]);
-    let err = bad.fetch("secured/alpha", Some("0.4.0"), Path::new(".")).unwrap_err();
-    assert!(matches!(err, SourceError::Unauthorized { status: 401, .. }), "{err}");
-    assert!(err.to_string().contains(&format!("127.0.0.1:{}", registry.port)), "{err}");
+    let err = bad
+        .fetch("secured/alpha", Some("0.4.0"), Path::new("."))
+        .unwrap_err();
+    assert!(
+        matches!(err, SourceError::Unauthorized { status: 401, .. }),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains(&format!("127.0.0.1:{}", registry.port)),
+        "{err}"
+    );
 }
 
 /// A registry that demands a bearer token from its own /token endpoint.
@@ -185,11 +273,17 @@ fn scripted_registry(chart: Vec<u8>) -> Server {
         "layers": [{"mediaType": "application/vnd.cncf.helm.chart.content.v1.tar+gzip", "digest": digest, "size": chart.len()}],
     })
     .to_string();
-    let basic = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode("robot:t0ken"));
+    let basic = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode("robot:t0ken")
+    );
     Server::start(move |req| {
         let host = req.header("host").unwrap_or("").to_string();
         if req.path.starts_with("/token?") {
-            let scoped = req.path.contains("service=scripted") && req.path.contains("scope=repository%3Acharts%2Falpha%3Apull");
+            let scoped = req.path.contains("service=scripted")
+                && req
+                    .path
+                    .contains("scope=repository%3Acharts%2Falpha%3Apull");
             if req.header("authorization") == Some(basic.as_str()) && scoped {
                 return Response::ok(r#"{"token":"tok-123"}"#);
             }
@@ -202,7 +296,9 @@ fn scripted_registry(chart: Vec<u8>) -> Server {
             return Response::status(401).with_header("WWW-Authenticate", &challenge);
         }
         match req.path.as_str() {
-            "/v2/charts/alpha/tags/list" => Response::ok(r#"{"name":"charts/alpha","tags":["0.1.0"]}"#),
+            "/v2/charts/alpha/tags/list" => {
+                Response::ok(r#"{"name":"charts/alpha","tags":["0.1.0"]}"#)
+            }
             "/v2/charts/alpha/manifests/0.1.0" => Response::ok(manifest.clone())
                 .with_header("Content-Type", "application/vnd.oci.image.manifest.v1+json"),
             p if p == format!("/v2/charts/alpha/blobs/{digest}") => Response::ok(chart.clone()),
@@ -225,10 +321,23 @@ fn bearer_token_challenge() {
         ..Default::default()
     };
     let sources = sources(cache.path(), vec![repo("t0ken")]);
-    let (bytes, _, version, _) = archive(sources.fetch("scripted/alpha", Some("~0.1"), Path::new(".")).unwrap());
+    let (bytes, _, version, _) = archive(
+        sources
+            .fetch("scripted/alpha", Some("~0.1"), Path::new("."))
+            .unwrap(),
+    );
     assert_eq!((bytes, version.as_str()), (chart, "0.1.0"));
-    let token_requests = server.paths().iter().filter(|p| p.starts_with("/token")).count();
-    assert_eq!(token_requests, 1, "the token is reused for the same scope: {:?}", server.paths());
+    let token_requests = server
+        .paths()
+        .iter()
+        .filter(|p| p.starts_with("/token"))
+        .count();
+    assert_eq!(
+        token_requests,
+        1,
+        "the token is reused for the same scope: {:?}",
+        server.paths()
+    );
 
     let other_cache = tempfile::tempdir().unwrap();
     let err = self::sources(other_cache.path(), vec![repo("nope")])
@@ -258,11 +367,20 @@ fn layer_digest_is_verified() {
     let cache = tempfile::tempdir().unwrap();
     let sources = sources(cache.path(), Vec::new());
     let err = sources
-        .fetch(&format!("oci://127.0.0.1:{}/charts/alpha", server.port), Some("0.1.0"), Path::new("."))
+        .fetch(
+            &format!("oci://127.0.0.1:{}/charts/alpha", server.port),
+            Some("0.1.0"),
+            Path::new("."),
+        )
         .unwrap_err();
     assert!(matches!(err, SourceError::DigestMismatch { .. }), "{err}");
     assert!(err.to_string().contains(&digest), "{err}");
-    assert!(std::fs::read_dir(cache.path().join("archives")).map(|d| d.count()).unwrap_or(0) == 0);
+    assert!(
+        std::fs::read_dir(cache.path().join("archives"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+            == 0
+    );
 }
 
 fn helm4() -> Option<PathBuf> {
@@ -281,7 +399,11 @@ fn helm(helm: &Path, home: &Path, args: &[&str]) -> std::process::Output {
         .env("HELM_REGISTRY_CONFIG", home.join("registry.json"))
         .output()
         .unwrap();
-    assert!(output.status.success(), "helm {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "helm {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     output
 }
 
@@ -291,23 +413,44 @@ fn helm_and_berth_agree_on_registry_charts() {
         eprintln!("notice: helm4 is absent from ~/.cache/reftools/bin (bash ../shared/tools/reference-tools.sh); skipping");
         return;
     };
-    let Some(registry) = start_registry(None) else { return };
+    let Some(registry) = start_registry(None) else {
+        return;
+    };
     let home = tempfile::tempdir().unwrap();
     let cache = tempfile::tempdir().unwrap();
     let charts = tempfile::tempdir().unwrap();
     let base = format!("oci://127.0.0.1:{}/charts", registry.port);
     let sources = sources(cache.path(), Vec::new());
-    let versions = ["1.0.0", "1.2.0", "1.2.5", "1.3.0+build.1", "2.0.0", "2.1.0-rc.1"];
+    let versions = [
+        "1.0.0",
+        "1.2.0",
+        "1.2.5",
+        "1.3.0+build.1",
+        "2.0.0",
+        "2.1.0-rc.1",
+    ];
     for version in versions {
         let (path, _) = write_chart(charts.path(), version);
         sources.push(&path, &base).unwrap();
     }
     let (helm_pushed, helm_bytes) = write_chart(charts.path(), "3.0.0");
-    helm(&helm_bin, home.path(), &["push", &helm_pushed.display().to_string(), &base, "--plain-http"]);
+    helm(
+        &helm_bin,
+        home.path(),
+        &[
+            "push",
+            &helm_pushed.display().to_string(),
+            &base,
+            "--plain-http",
+        ],
+    );
 
     let reference = format!("{base}/alpha");
     for constraint in ["1.2.5", "~1.2", ">=1.3 <2", "^1", "", ">=2.1.0-0", "^3"] {
-        let out = home.path().join(format!("pull-{}", common::sha256_hex(constraint.as_bytes())));
+        let out = home.path().join(format!(
+            "pull-{}",
+            common::sha256_hex(constraint.as_bytes())
+        ));
         std::fs::create_dir_all(&out).unwrap();
         let mut args = vec!["pull", reference.as_str(), "--plain-http", "-d"];
         let out_text = out.display().to_string();
@@ -316,11 +459,15 @@ fn helm_and_berth_agree_on_registry_charts() {
             args.extend(["--version", constraint]);
         }
         helm(&helm_bin, home.path(), &args);
-        let pulled: Vec<PathBuf> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path()).collect();
+        let pulled: Vec<PathBuf> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         assert_eq!(pulled.len(), 1, "{pulled:?}");
         let helm_bytes = std::fs::read(&pulled[0]).unwrap();
         let wanted = Some(constraint).filter(|c| !c.is_empty());
-        let (berth_bytes, _, version, _) = archive(sources.fetch(&reference, wanted, Path::new(".")).unwrap());
+        let (berth_bytes, _, version, _) =
+            archive(sources.fetch(&reference, wanted, Path::new(".")).unwrap());
         assert_eq!(
             pulled[0].file_name().unwrap().to_string_lossy(),
             format!("alpha-{version}.tgz"),
@@ -328,6 +475,10 @@ fn helm_and_berth_agree_on_registry_charts() {
         );
         assert_eq!(berth_bytes, helm_bytes, "same bytes for {constraint:?}");
     }
-    let (bytes, _, _, _) = archive(sources.fetch(&reference, Some("3.0.0"), Path::new(".")).unwrap());
+    let (bytes, _, _, _) = archive(
+        sources
+            .fetch(&reference, Some("3.0.0"), Path::new("."))
+            .unwrap(),
+    );
     assert_eq!(bytes, helm_bytes, "berth reads what helm pushed");
 }

@@ -25,14 +25,18 @@ fn pki() -> Pki {
     let ca_key = KeyPair::generate().unwrap();
     let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name.push(DnType::CommonName, "berth test CA");
+    ca.distinguished_name
+        .push(DnType::CommonName, "berth test CA");
     let ca_cert = ca.self_signed(&ca_key).unwrap();
     let server_key = KeyPair::generate().unwrap();
-    let server = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).unwrap();
+    let server =
+        CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).unwrap();
     let server_cert = server.signed_by(&server_key, &ca_cert, &ca_key).unwrap();
     let client_key = KeyPair::generate().unwrap();
     let mut client = CertificateParams::new(Vec::<String>::new()).unwrap();
-    client.distinguished_name.push(DnType::CommonName, "berth client");
+    client
+        .distinguished_name
+        .push(DnType::CommonName, "berth client");
     let client_cert = client.signed_by(&client_key, &ca_cert, &ca_key).unwrap();
     Pki {
         ca_pem: ca_cert.pem(),
@@ -52,26 +56,34 @@ fn server_config(pki: &Pki, require_client_cert: bool) -> Arc<rustls::ServerConf
     let builder = if require_client_cert {
         let mut roots = rustls::RootCertStore::empty();
         roots.add(pki.ca_der.clone()).unwrap();
-        let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
-            .build()
-            .unwrap();
+        let verifier =
+            rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .unwrap();
         builder.with_client_cert_verifier(verifier)
     } else {
         builder.with_no_client_auth()
     };
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pki.server_key.clone()));
-    Arc::new(builder.with_single_cert(pki.server_chain.clone(), key).unwrap())
+    Arc::new(
+        builder
+            .with_single_cert(pki.server_chain.clone(), key)
+            .unwrap(),
+    )
 }
 
 fn repository_server(pki: &Pki, require_client_cert: bool) -> (Server, Vec<u8>) {
     let chart = package("alpha", "1.0.0");
     let index = index_yaml(&[("alpha", "1.0.0", &chart)], true);
     let bytes = chart.clone();
-    let server = Server::start_tls(server_config(pki, require_client_cert), move |req| match req.path.as_str() {
-        "/index.yaml" => Response::ok(index.clone()),
-        "/charts/alpha-1.0.0.tgz" => Response::ok(bytes.clone()),
-        _ => Response::status(404),
-    });
+    let server = Server::start_tls(
+        server_config(pki, require_client_cert),
+        move |req| match req.path.as_str() {
+            "/index.yaml" => Response::ok(index.clone()),
+            "/charts/alpha-1.0.0.tgz" => Response::ok(bytes.clone()),
+            _ => Response::status(404),
+        },
+    );
     (server, chart)
 }
 
@@ -104,17 +116,38 @@ fn custom_ca_and_skipped_verification() {
 
     let err = fetch(repo.clone(), tempfile::tempdir().unwrap().path()).unwrap_err();
     assert!(matches!(err, SourceError::Unreachable { .. }), "{err}");
-    assert!(err.to_string().contains(&url) && err.to_string().contains("certificate"), "{err}");
+    assert!(
+        err.to_string().contains(&url) && err.to_string().contains("certificate"),
+        "{err}"
+    );
 
-    let trusted = Repository { ca_file: Some(ca_file), ..repo.clone() };
-    assert_eq!(fetch(trusted, tempfile::tempdir().unwrap().path()).unwrap(), chart);
+    let trusted = Repository {
+        ca_file: Some(ca_file),
+        ..repo.clone()
+    };
+    assert_eq!(
+        fetch(trusted, tempfile::tempdir().unwrap().path()).unwrap(),
+        chart
+    );
 
-    let insecure = Repository { insecure_skip_tls_verify: true, ..repo.clone() };
-    assert_eq!(fetch(insecure, tempfile::tempdir().unwrap().path()).unwrap(), chart);
+    let insecure = Repository {
+        insecure_skip_tls_verify: true,
+        ..repo.clone()
+    };
+    assert_eq!(
+        fetch(insecure, tempfile::tempdir().unwrap().path()).unwrap(),
+        chart
+    );
 
-    let missing = Repository { ca_file: Some(files.path().join("absent.pem")), ..repo };
+    let missing = Repository {
+        ca_file: Some(files.path().join("absent.pem")),
+        ..repo
+    };
     let err = fetch(missing, tempfile::tempdir().unwrap().path()).unwrap_err();
-    assert!(matches!(err, SourceError::Tls { .. }) && err.to_string().contains("absent.pem"), "{err}");
+    assert!(
+        matches!(err, SourceError::Tls { .. }) && err.to_string().contains("absent.pem"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -141,12 +174,18 @@ fn client_certificate() {
         key_file: Some(write("client-key.pem", &pki.client_key_pem)),
         ..repo.clone()
     };
-    assert_eq!(fetch(with_cert, tempfile::tempdir().unwrap().path()).unwrap(), chart);
+    assert_eq!(
+        fetch(with_cert, tempfile::tempdir().unwrap().path()).unwrap(),
+        chart
+    );
 
     let half = Repository {
         cert_file: Some(write("only-cert.pem", &pki.client_cert_pem)),
         ..repo
     };
     let err = fetch(half, tempfile::tempdir().unwrap().path()).unwrap_err();
-    assert!(err.to_string().contains("needs both certFile and keyFile"), "{err}");
+    assert!(
+        err.to_string().contains("needs both certFile and keyFile"),
+        "{err}"
+    );
 }

@@ -34,7 +34,13 @@ pub fn package(name: &str, version: &str) -> Vec<u8> {
             let text = String::from_utf8(data).unwrap();
             data = text
                 .lines()
-                .map(|l| if l.starts_with("version:") { format!("version: {version}") } else { l.to_string() })
+                .map(|l| {
+                    if l.starts_with("version:") {
+                        format!("version: {version}")
+                    } else {
+                        l.to_string()
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join("\n")
                 .into_bytes();
@@ -45,7 +51,9 @@ pub fn package(name: &str, version: &str) -> Vec<u8> {
         header.set_mode(0o644);
         header.set_mtime(0);
         header.set_cksum();
-        builder.append_data(&mut header, format!("{name}/{rel}"), data.as_slice()).unwrap();
+        builder
+            .append_data(&mut header, format!("{name}/{rel}"), data.as_slice())
+            .unwrap();
     }
     builder.into_inner().unwrap().finish().unwrap()
 }
@@ -56,7 +64,12 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
         if path.is_dir() {
             collect(root, &path, out);
         } else {
-            out.push(path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"));
+            out.push(
+                path.strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+            );
         }
     }
 }
@@ -66,7 +79,12 @@ pub fn chart_yaml_of(archive: &[u8]) -> String {
     let mut a = tar::Archive::new(flate2::read::GzDecoder::new(archive));
     for entry in a.entries().unwrap() {
         let mut entry = entry.unwrap();
-        if entry.path().unwrap().to_string_lossy().ends_with("/Chart.yaml") {
+        if entry
+            .path()
+            .unwrap()
+            .to_string_lossy()
+            .ends_with("/Chart.yaml")
+        {
             let mut s = String::new();
             entry.read_to_string(&mut s).unwrap();
             return s;
@@ -101,11 +119,19 @@ pub struct Response {
 
 impl Response {
     pub fn ok(body: impl Into<Vec<u8>>) -> Response {
-        Response { status: 200, headers: Vec::new(), body: body.into() }
+        Response {
+            status: 200,
+            headers: Vec::new(),
+            body: body.into(),
+        }
     }
 
     pub fn status(status: u16) -> Response {
-        Response { status, headers: Vec::new(), body: Vec::new() }
+        Response {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
     }
 
     pub fn with_header(mut self, name: &str, value: &str) -> Response {
@@ -157,13 +183,24 @@ impl Server {
                 std::thread::spawn(move || match tls {
                     None => serve(stream, &*handler, &log),
                     Some(config) => {
-                        let Ok(connection) = rustls::ServerConnection::new(config) else { return };
-                        serve(rustls::StreamOwned::new(connection, stream), &*handler, &log)
+                        let Ok(connection) = rustls::ServerConnection::new(config) else {
+                            return;
+                        };
+                        serve(
+                            rustls::StreamOwned::new(connection, stream),
+                            &*handler,
+                            &log,
+                        )
                     }
                 });
             }
         });
-        Server { port, log, stop, thread: Some(thread) }
+        Server {
+            port,
+            log,
+            stop,
+            thread: Some(thread),
+        }
     }
 
     pub fn url(&self) -> String {
@@ -215,10 +252,19 @@ fn serve<S: Read + Write>(stream: S, handler: &Handler, log: &Mutex<Vec<Request>
         .unwrap_or(0);
     let mut body = vec![0; length];
     let _ = reader.read_exact(&mut body);
-    let request = Request { method, path, headers, body };
+    let request = Request {
+        method,
+        path,
+        headers,
+        body,
+    };
     log.lock().unwrap().push(request.clone());
     let response = handler(&request);
-    let mut out = format!("HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n", response.status, response.body.len());
+    let mut out = format!(
+        "HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+        response.status,
+        response.body.len()
+    );
     for (k, v) in &response.headers {
         out.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -237,7 +283,9 @@ pub fn index_yaml(charts: &[(&str, &str, &[u8])], with_digest: bool) -> String {
     for name in names {
         out.push_str(&format!("  {name}:\n"));
         for (n, version, bytes) in charts.iter().filter(|c| c.0 == name) {
-            out.push_str(&format!("  - name: {n}\n    version: {version}\n    apiVersion: v2\n"));
+            out.push_str(&format!(
+                "  - name: {n}\n    version: {version}\n    apiVersion: v2\n"
+            ));
             if with_digest {
                 out.push_str(&format!("    digest: {}\n", sha256_hex(bytes)));
             }
