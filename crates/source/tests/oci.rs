@@ -209,6 +209,24 @@ fn push_then_pull_by_tag_and_range() {
         format!("chart \"missing\" not found in repository {base}/missing")
     );
 
+    let app = charts.path().join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::write(
+        app.join("Chart.yaml"),
+        format!("apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n- name: alpha\n  version: ~1.2\n  repository: {base}\n"),
+    )
+    .unwrap();
+    match sources.fetch("./app", None, charts.path()).unwrap() {
+        FetchedChart::Directory { dependencies, .. } => {
+            assert_eq!(
+                std::fs::read(&dependencies[0]).unwrap(),
+                archives["1.2.5"],
+                "an oci:// dependency"
+            );
+        }
+        other => panic!("expected a directory, got {other:?}"),
+    }
+
     drop(registry);
     let again = self::sources(cache.path(), Vec::new());
     let (bytes, _, _, _) = archive(
