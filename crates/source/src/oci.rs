@@ -78,6 +78,25 @@ pub(crate) fn tag_of(version: &str) -> String {
     version.replace('+', "_")
 }
 
+/// Whether `tag` is a valid OCI tag (`[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`), so
+/// it can be asked for directly; constraints such as `~1.2` are not.
+pub(crate) fn is_valid_tag(tag: &str) -> bool {
+    let ok = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let bytes = tag.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= 128
+        && ok(bytes[0])
+        && bytes[1..].iter().all(|&b| ok(b) || b == b'.' || b == b'-')
+}
+
+/// The host that serves a registry's API (Docker Hub's is not docker.io itself).
+pub(crate) fn api_host(registry: &str) -> &str {
+    match registry {
+        "docker.io" | "index.docker.io" => "registry-1.docker.io",
+        other => other,
+    }
+}
+
 /// Whether a registry is on the loopback interface (spoken to over plain HTTP, as docker does).
 pub(crate) fn is_loopback(registry: &str) -> bool {
     let host = match registry.strip_prefix('[') {
@@ -515,6 +534,15 @@ mod tests {
         );
         assert!(!is_loopback("ghcr.io"));
         assert_eq!(tag_of("1.0.0+build.7"), "1.0.0_build.7");
+        assert!(is_valid_tag("1.0.0_build.7") && is_valid_tag("v2") && is_valid_tag("latest"));
+        assert!(
+            !is_valid_tag("~1.2")
+                && !is_valid_tag(">=1 <2")
+                && !is_valid_tag("")
+                && !is_valid_tag(".1")
+        );
+        assert_eq!(api_host("docker.io"), "registry-1.docker.io");
+        assert_eq!(api_host("ghcr.io"), "ghcr.io");
     }
 
     #[test]

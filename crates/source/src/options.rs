@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-/// A declared chart repository or OCI registry.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// A declared chart repository or OCI registry. Its `Debug` hides the password.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Repository {
     /// The name charts are referenced by (`name/chart`, `@name` in Chart.yaml).
     pub name: String,
@@ -25,6 +25,24 @@ pub struct Repository {
     pub pass_credentials: bool,
     /// Talk plain HTTP to this OCI registry (loopback registries always are).
     pub plain_http: bool,
+}
+
+impl std::fmt::Debug for Repository {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Repository")
+            .field("name", &self.name)
+            .field("url", &self.url)
+            .field("oci", &self.oci)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "<hidden>"))
+            .field("ca_file", &self.ca_file)
+            .field("cert_file", &self.cert_file)
+            .field("key_file", &self.key_file)
+            .field("insecure_skip_tls_verify", &self.insecure_skip_tls_verify)
+            .field("pass_credentials", &self.pass_credentials)
+            .field("plain_http", &self.plain_http)
+            .finish()
+    }
 }
 
 /// Where charts come from.

@@ -12,7 +12,7 @@ use crate::digest::{hex_of, sha256_hex};
 use crate::error::SourceError;
 use crate::http::{Auth, Request, TlsSettings};
 use crate::index::{available, Index};
-use crate::oci::{is_loopback, tag_of, OciRef, Registry};
+use crate::oci::{api_host, is_loopback, is_valid_tag, tag_of, OciRef, Registry};
 use crate::options::Repository;
 use crate::reference::{oci_base, repository_for_oci, Remote};
 use crate::sources::{Mode, PushedChart, Resolution, Sources};
@@ -289,7 +289,11 @@ impl Sources {
         Registry {
             transport: &self.transport,
             tls: TlsSettings::of(repo),
-            base: format!("{}://{registry}", if plain { "http" } else { "https" }),
+            base: format!(
+                "{}://{}",
+                if plain { "http" } else { "https" },
+                api_host(registry)
+            ),
             registry: registry.to_string(),
             credentials: declared.or_else(|| credentials::for_registry(registry)),
             tokens: &self.tokens,
@@ -304,8 +308,10 @@ impl Sources {
     ) -> Result<(Download, String, String), SourceError> {
         let registry = self.registry(&reference.registry, repo);
         let direct = match version {
-            Some(v) => registry.manifest(reference, v)?.map(|m| (v.to_string(), m)),
-            None => None,
+            Some(v) if is_valid_tag(&tag_of(v)) => {
+                registry.manifest(reference, v)?.map(|m| (v.to_string(), m))
+            }
+            _ => None,
         };
         let (tag, manifest) = match direct {
             Some(found) => found,

@@ -89,3 +89,15 @@ fn bad_local_charts_are_named() {
     let err = sources.fetch("just-a-name", None, work.path()).unwrap_err();
     assert!(matches!(err, SourceError::BadReference { .. }), "{err}");
 }
+
+#[test]
+fn debug_output_hides_passwords() {
+    let repo = source::Repository {
+        name: "r".into(),
+        username: Some("user".into()),
+        password: Some("hunter2".into()),
+        ..Default::default()
+    };
+    let text = format!("{repo:?}");
+    assert!(text.contains("user") && !text.contains("hunter2"), "{text}");
+}
