@@ -103,11 +103,27 @@ impl Visit {
                 .iter()
                 .map(|s| LabelFilter::parse(s).map_err(StateError::Selector))
                 .collect::<Result<Vec<_>, _>>()?;
-            let mut selected = select(&releases, &filters, &spec.str_map("commonLabels"), &loaded.rendered_values, opts.include_transitive_needs)
+            let mut selected = if filters.is_empty() {
+                releases
+            } else {
+                select(
+                    &releases,
+                    &filters,
+                    &spec.str_map("commonLabels"),
+                    &loaded.rendered_values,
+                    opts.include_transitive_needs,
+                )
                 .map_err(|message| StateError::Invalid {
                     file: shown.clone(),
                     message,
+                })?
+            };
+            for r in &selected {
+                crate::release::condition_enabled(r, &loaded.rendered_values).map_err(|e| StateError::Invalid {
+                    file: shown.clone(),
+                    message: format!("[failed to parse condition in release {}: {e}]", r.str("name")),
                 })?;
+            }
             check_duplicates(&selected).map_err(|message| StateError::Invalid {
                 file: shown.clone(),
                 message,

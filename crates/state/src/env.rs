@@ -80,7 +80,7 @@ pub(crate) fn map_value(pairs: &Pairs) -> Value {
 pub(crate) fn environment_data(env: &Env, namespace: &str, values: &Pairs) -> Value {
     let values = map_value(values);
     Value::Object(Arc::new(Struct {
-        type_name: "state.EnvironmentTemplateData",
+        type_name: "*state.EnvironmentTemplateData",
         fields: vec![
             ("Environment".into(), env.template_object()),
             ("Namespace".into(), Value::from(namespace)),

@@ -216,7 +216,7 @@ impl Loader {
             merge_append(&mut merged, &spec, &RELEASE_SET_SPEC);
             spec = merged;
         }
-        let env = self.load_env_values(&spec, dir, fail_on_missing_env, env, overrode)?;
+        let env = self.load_env_values(file, &spec, dir, fail_on_missing_env, env, overrode)?;
         let rendered_values = env.merged_values();
         Ok(Loaded {
             spec,
@@ -233,17 +233,26 @@ impl Loader {
             name: file.to_string(),
             message,
         };
-        let docs = goyaml::tree::parse_all(content.as_bytes()).map_err(|e| yaml_error(e.to_string()))?;
+        let mut composer = goyaml::tree::Composer::new(content.as_bytes());
         let mut spec = Rec::default();
-        for (i, doc) in docs.iter().enumerate() {
-            let value = goyaml::decode::decode_document(doc, strict).map_err(|e| {
-                yaml_error(format!("reading document at index {}: {e}", i + 1))
-            })?;
+        let mut index = 0;
+        loop {
+            index += 1;
+            let doc = match composer.next_document() {
+                Ok(Some(doc)) => doc,
+                Ok(None) => break,
+                Err(e) => return Err(yaml_error(format!("reading document at index {index}: {e}"))),
+            };
+            let value = goyaml::decode::decode_document(&doc, strict)
+                .map_err(|e| yaml_error(format!("reading document at index {index}: {e}")))?;
             let rec = decode(&value, &RELEASE_SET_SPEC, strict).map_err(|e| {
-                yaml_error(format!(
-                    "reading document at index {}: yaml: unmarshal errors:\n  {e}",
-                    i + 1
-                ))
+                let line = e
+                    .strip_prefix("field ")
+                    .and_then(|rest| rest.split_once(' '))
+                    .and_then(|(field, _)| key_line(content, field))
+                    .map(|l| format!("line {l}: "))
+                    .unwrap_or_default();
+                yaml_error(format!("reading document at index {index}: yaml: unmarshal errors:\n  {line}{e}"))
             })?;
             merge_append(&mut spec, &rec, &RELEASE_SET_SPEC);
         }
@@ -278,6 +287,7 @@ impl Loader {
     /// `StateCreator.LoadEnvValues`.
     fn load_env_values(
         &mut self,
+        file: &str,
         spec: &Rec,
         dir: &Path,
         fail_on_missing_env: bool,
@@ -296,12 +306,16 @@ impl Loader {
             });
             let mut secret_vals = Pairs::new();
             for entry in env_spec.strs("secrets") {
-                for path in self.resolve_file(dir, handler.as_deref(), "environment values", &entry)? {
-                    let decrypted = decrypt_file(&path, &self.env_lookup).map_err(|message| StateError::Secrets {
-                        file: self.shown.clone(),
-                        secrets: entry.clone(),
-                        message,
-                    })?;
+                for path in self
+                    .resolve_file(dir, handler.as_deref(), "environment values", &entry)
+                    .map_err(|e| state_load_error(file, e))?
+                {
+                    let decrypted = decrypt_file(&path, &self.env_lookup)
+                        .map_err(|message| StateError::Secrets {
+                            file: self.shown.clone(),
+                            secrets: entry.clone(),
+                            message,
+                        })?;
                     self.used_files.push(path.clone());
                     let parsed = parse_values_map(&decrypted).map_err(|e| StateError::Values {
                         file: self.shown.clone(),
@@ -310,7 +324,9 @@ impl Loader {
                     crate::convert::merge_values(&mut secret_vals, &parsed);
                 }
             }
-            values = self.load_values_entries(dir, handler.as_deref(), &env_spec.anys("values"), ctx_env)?;
+            values = self
+                .load_values_entries(dir, handler.as_deref(), &env_spec.anys("values"), ctx_env)
+                .map_err(|e| state_load_error(file, e))?;
             crate::convert::merge_values(&mut values, &secret_vals);
         } else if ctx_env.is_none() && overrode.is_none() && name != DEFAULT_ENV && fail_on_missing_env {
             return Err(LoadFailure::UndefinedEnv);
@@ -430,6 +446,28 @@ impl Loader {
             }),
         }
     }
+}
+
+/// helmfile's `StateLoadError` wrapping of environment loading errors.
+fn state_load_error(file: &str, e: StateError) -> StateError {
+    match e {
+        StateError::Values { file: shown, message } => StateError::Values {
+            file: shown,
+            message: format!("failed to read {file}: {message}"),
+        },
+        other => other,
+    }
+}
+
+/// The 1-based line where `key:` first appears as a mapping key.
+fn key_line(content: &str, key: &str) -> Option<usize> {
+    let wanted = format!("{key}:");
+    content.lines().position(|line| {
+        let t = line.trim_start();
+        let t = t.strip_prefix("- ").map(str::trim_start).unwrap_or(t);
+        t.starts_with(&wanted)
+    })
+    .map(|i| i + 1)
 }
 
 /// go-yaml v2 `Unmarshal` into `map[string]any`.

@@ -12,7 +12,7 @@ use goyaml::Value as Yaml;
 use crate::env::{map_value, Env, Pairs};
 use crate::schema::{Fv, Rec, RELEASE_SPEC};
 use crate::tmpl::{Context, Struct};
-use crate::typed::{merge_append, sorted_yaml};
+use crate::typed::{merge_inherit, sorted_yaml};
 
 /// `releaseTemplateData` for a release.
 pub(crate) fn release_data(env: &Env, release: &Rec, values: &Pairs) -> Value {
@@ -90,9 +90,9 @@ pub(crate) fn inherit(r: &Rec, templates: &BTreeMap<String, Rec>, path: &[String
                 }
             }
         }
-        merge_append(&mut merged, &src, &RELEASE_SPEC);
+        merge_inherit(&mut merged, &src, &RELEASE_SPEC);
     }
-    merge_append(&mut merged, r, &RELEASE_SPEC);
+    merge_inherit(&mut merged, r, &RELEASE_SPEC);
     merged.vals.remove("inherit");
     Ok(merged)
 }
@@ -138,9 +138,9 @@ fn execute_expressions(r: &Rec, ctx: &Context, data: &Value) -> Result<Rec, Stri
                 rendered.push(t.clone());
             }
         }
+        out.set("valuesTemplate", Fv::Anys(rendered.clone()));
         rendered.extend(out.anys("values"));
         out.set("values", Fv::Anys(rendered));
-        out.set("valuesTemplate", Fv::Anys(values_template));
     }
     for key in ["values", "secrets"] {
         if let Some(Fv::Anys(items)) = out.vals.get(key).cloned() {

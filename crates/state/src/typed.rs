@@ -240,6 +240,39 @@ pub(crate) fn merge_append(dst: &mut Rec, src: &Rec, schema: &Schema) {
     }
 }
 
+/// mergo with `WithOverride` and `WithAppendSlice`, as release template
+/// inheritance behaves: non-empty values replace (a pointer counts as empty
+/// when it points at a zero value), slices are appended, maps merged by key.
+pub(crate) fn merge_inherit(dst: &mut Rec, src: &Rec, schema: &Schema) {
+    for (key, sv) in &src.vals {
+        let Some(def) = schema.field(key) else {
+            continue;
+        };
+        let pointee_empty = match sv {
+            Fv::Bool(b) => !b,
+            Fv::Int(i) => *i == 0,
+            Fv::Str(s) => s.is_empty(),
+            _ => false,
+        };
+        if is_empty(def.ty, sv) || (pointee_empty && dst.vals.contains_key(key)) {
+            continue;
+        }
+        match (def.ty, dst.vals.get_mut(key), sv) {
+            (Ty::Obj(s), Some(Fv::Obj(d)), Fv::Obj(sr)) => merge_inherit(d, sr, s),
+            (_, Some(Fv::Strs(d)), Fv::Strs(s)) => d.extend(s.iter().cloned()),
+            (_, Some(Fv::Anys(d)), Fv::Anys(s)) => d.extend(s.iter().cloned()),
+            (_, Some(Fv::Objs(d)), Fv::Objs(s)) => d.extend(s.iter().cloned()),
+            (_, Some(Fv::StrMap(d)), Fv::StrMap(sm)) => {
+                d.extend(sm.iter().map(|(k, v)| (k.clone(), v.clone())))
+            }
+            (_, Some(Fv::ObjMap(d)), Fv::ObjMap(sm)) => {
+                d.extend(sm.iter().map(|(k, v)| (k.clone(), v.clone())))
+            }
+            _ => dst.set(def.key, sv.clone()),
+        }
+    }
+}
+
 /// A Go map's pairs in go-yaml's key order, recursively.
 pub(crate) fn sorted_yaml(v: &Yaml) -> Yaml {
     match v {

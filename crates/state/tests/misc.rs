@@ -1,0 +1,40 @@
+//! Small state projects under `testdata/state/misc`, each exercising one
+//! area (release template inheritance, `helmfile.d/`, template functions),
+//! compared with what helmfile 0.166 printed and with helmfile itself.
+
+mod common;
+
+use common::*;
+
+const VARS: &[(&str, &str)] = &[("BERTH_TEST_HOME", "/home/x"), ("BERTH_TEST_NS", "prod")];
+
+fn check(name: &str) {
+    let dir = abs(&testdata(&format!("misc/{name}")));
+    let st = state::load(&options(&dir, "default", VARS)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let build = normalise(&st.build_output(), &dir);
+    assert_eq!(build, expected(&format!("misc/{name}.build.txt")), "{name}");
+    assert_eq!(st.list_output(), expected(&format!("misc/{name}.list.txt")), "{name}");
+    if let Some((ok, out, err)) = helmfile(&dir, &["build"], VARS) {
+        assert!(ok, "{err}");
+        assert_eq!(build, normalise(&out, &dir), "{name} (live)");
+    }
+    if let Some((ok, out, err)) = helmfile(&dir, &["list"], VARS) {
+        assert!(ok, "{err}");
+        assert_eq!(st.list_output(), out, "{name} (live)");
+    }
+}
+
+#[test]
+fn release_templates_and_inherit() {
+    check("inherit");
+}
+
+#[test]
+fn helmfile_d_files_in_order() {
+    check("helmfiled");
+}
+
+#[test]
+fn template_functions() {
+    check("funcs");
+}

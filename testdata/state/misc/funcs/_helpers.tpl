@@ -1,0 +1,1 @@
+{{- define "greeting" -}}hello {{ . }}{{- end -}}
