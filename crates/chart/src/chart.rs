@@ -93,7 +93,7 @@ impl Chart {
                     );
                 }
                 "values.yaml" => chart.values = load_values(&f.data, helm)?,
-                "values.schema.json" => chart.schema = Some(f.data),
+                "values.schema.json" => chart.schema = Some(f.data.to_vec()),
                 "requirements.yaml" => {
                     has_metadata = true;
                     chart
@@ -150,7 +150,7 @@ impl Chart {
                         got: file.name,
                     });
                 }
-                load_archive_files(file.data.as_slice())
+                load_archive_files(&file.data[..])
                     .and_then(|files| Chart::from_files(files, helm))
             } else {
                 let inner: Vec<ChartFile> = files

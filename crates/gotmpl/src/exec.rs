@@ -613,7 +613,12 @@ impl<'a, 'o> State<'a, 'o> {
         fin: Option<&Eval>,
         receiver: Eval,
     ) -> R<Eval> {
-        let static_type = receiver.static_type();
+        if let Eval::Val(Value::Nil) | Eval::Boxed(Value::Nil) = receiver {
+            let static_type = receiver.static_type();
+            return Err(self.error(format!("nil pointer evaluating {static_type}.{name}")));
+        }
+        // The static type only appears in error messages: computed when one is made.
+        let boxed = matches!(receiver, Eval::Boxed(_));
         let value = match receiver {
             Eval::Missing => {
                 if self.set.missing_key() == MissingKey::Error {
@@ -621,10 +626,14 @@ impl<'a, 'o> State<'a, 'o> {
                 }
                 return Ok(Eval::Missing);
             }
-            Eval::Val(Value::Nil) | Eval::Boxed(Value::Nil) => {
-                return Err(self.error(format!("nil pointer evaluating {static_type}.{name}")));
-            }
             Eval::Val(v) | Eval::Boxed(v) => v,
+        };
+        let static_type = |value: &Value| {
+            if boxed {
+                "interface {}".to_string()
+            } else {
+                value.go_type().to_string()
+            }
         };
         let methods = match &value {
             Value::Object(object) => Some(object.clone()),
@@ -659,6 +668,7 @@ impl<'a, 'o> State<'a, 'o> {
                     });
                 }
                 if !object.truth() {
+                    let static_type = static_type(&value);
                     return Err(self.error(format!("nil pointer evaluating {static_type}.{name}")));
                 }
             }
@@ -681,6 +691,7 @@ impl<'a, 'o> State<'a, 'o> {
             }
             _ => {}
         }
+        let static_type = static_type(&value);
         Err(self.error(format!("can't evaluate field {name} in type {static_type}")))
     }
 

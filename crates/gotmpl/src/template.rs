@@ -10,7 +10,7 @@ use crate::builtins::is_builtin;
 use crate::error::{ExecError, ParseError, TemplateError};
 use crate::exec::execute;
 use crate::func::Function;
-use crate::parser::parse;
+use crate::parser::{parse, TreeSet};
 use crate::value::Value;
 
 /// What a field lookup on a map yields when the key is absent (Go's `missingkey`).
@@ -95,6 +95,26 @@ impl Templates {
     /// earlier one of the same name unless it is empty.
     pub fn parse(&mut self, name: &str, text: &str) -> Result<(), ParseError> {
         let trees = parse(name, name, text, &|f| self.has_function(f))?;
+        self.insert_trees(trees);
+        Ok(())
+    }
+
+    /// Parses many files into the set, as calling [`Templates::parse`] on each in
+    /// order would, but parses them in parallel. On failure, returns the index of
+    /// the first file (in order) that does not parse, with its error.
+    pub fn parse_all(&mut self, files: &[(&str, &str)]) -> Result<(), (usize, ParseError)> {
+        use rayon::prelude::*;
+        let parsed: Vec<Result<TreeSet, ParseError>> = files
+            .par_iter()
+            .map(|(name, text)| parse(name, name, text, &|f| self.has_function(f)))
+            .collect();
+        for (index, trees) in parsed.into_iter().enumerate() {
+            self.insert_trees(trees.map_err(|e| (index, e))?);
+        }
+        Ok(())
+    }
+
+    fn insert_trees(&mut self, trees: TreeSet) {
         for (tree_name, tree) in trees {
             let keep_old = tree.root.is_empty_tree() && self.lookup(&tree_name).is_some();
             if !keep_old {
@@ -102,7 +122,6 @@ impl Templates {
                 Arc::make_mut(&mut self.trees).insert(tree_name, tree);
             }
         }
-        Ok(())
     }
 
     /// Parses `text` as the template `name` and executes that new template, as Go's

@@ -62,11 +62,13 @@ pub fn render(
     templates.add_functions(template_functions());
 
     let order = parse_order(&renderables);
-    for name in &order {
-        templates
-            .parse(name, &renderables[name.as_str()].text)
-            .map_err(|e| cleanup_parse_error(name, &e.message))?;
-    }
+    let files: Vec<(&str, &str)> = order
+        .iter()
+        .map(|name| (name.as_str(), &*renderables[name.as_str()].text))
+        .collect();
+    templates
+        .parse_all(&files)
+        .map_err(|(index, e)| cleanup_parse_error(&order[index], &e.message))?;
     let mut rendered = BTreeMap::new();
     for name in &order {
         if name

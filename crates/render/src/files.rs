@@ -22,7 +22,7 @@ impl Files {
             files: Arc::new(
                 files
                     .iter()
-                    .map(|f| (f.name.clone(), Arc::from(f.data.as_slice())))
+                    .map(|f| (f.name.clone(), f.data.clone()))
                     .collect(),
             ),
         }

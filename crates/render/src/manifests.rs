@@ -198,15 +198,27 @@ pub fn sort_manifests(
     files: &BTreeMap<String, String>,
     helm: HelmVersion,
 ) -> Result<Sorted, RenderError> {
+    use rayon::prelude::*;
+    let documents: Vec<(&String, String)> = files
+        .iter()
+        .filter(|(path, content)| {
+            !path.rsplit('/').next().is_some_and(|b| b.starts_with('_'))
+                && !content.trim().is_empty()
+        })
+        .flat_map(|(path, content)| {
+            goyaml::split::split_manifests(content)
+                .into_iter()
+                .map(move |document| (path, document))
+        })
+        .collect();
+    let heads: Vec<Result<Head, String>> = documents
+        .par_iter()
+        .map(|(_, document)| read_head(document))
+        .collect();
     let mut sorted = Sorted::default();
-    for (path, content) in files {
-        if path.rsplit('/').next().is_some_and(|b| b.starts_with('_')) || content.trim().is_empty()
+    for ((path, document), head) in documents.into_iter().zip(heads) {
         {
-            continue;
-        }
-        for document in goyaml::split::split_manifests(content) {
-            let head = read_head(&document)
-                .map_err(|e| RenderError(format!("YAML parse error on {path}: {e}")))?;
+            let head = head.map_err(|e| RenderError(format!("YAML parse error on {path}: {e}")))?;
             let Some(hook_types) = head.annotations.get(HOOK_ANNOTATION).cloned() else {
                 sorted.manifests.push(Manifest {
                     source: path.clone(),
