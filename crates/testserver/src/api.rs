@@ -294,7 +294,11 @@ impl Api {
         }
         meta.insert("uid".into(), json!(uuid::Uuid::new_v4().to_string()));
         meta.insert("creationTimestamp".into(), json!(now));
-        meta.insert("generation".into(), json!(1));
+        if has_generation(res) {
+            meta.insert("generation".into(), json!(1));
+        } else {
+            meta.remove("generation");
+        }
         meta.remove("resourceVersion");
         meta.remove("deletionTimestamp");
         meta.remove("selfLink");
@@ -473,7 +477,7 @@ impl Api {
             }
             o
         };
-        if spec_of(old) != spec_of(&new) {
+        if has_generation(res) && spec_of(old) != spec_of(&new) {
             let g = old.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(1);
             meta_mut(&mut new).insert("generation".into(), json!(g + 1));
         }
@@ -851,6 +855,18 @@ impl ApiError {
     fn with_ns_details(mut self, ns: &str) -> ApiError {
         self.details = Some(json!({"name": ns, "kind": "namespaces"}));
         self
+    }
+}
+
+/// Whether objects of this resource carry `metadata.generation`.
+fn has_generation(res: &Resource) -> bool {
+    match res.group.as_str() {
+        "" => matches!(res.kind.as_str(), "Pod" | "ReplicationController"),
+        "apps" | "batch" | "autoscaling" | "policy" | "networking.k8s.io" | "apiextensions.k8s.io"
+        | "admissionregistration.k8s.io" | "apiregistration.k8s.io" => res.kind != "ControllerRevision",
+        "rbac.authorization.k8s.io" | "storage.k8s.io" | "coordination.k8s.io" | "discovery.k8s.io"
+        | "events.k8s.io" | "scheduling.k8s.io" | "node.k8s.io" | "certificates.k8s.io" => false,
+        _ => true,
     }
 }
 

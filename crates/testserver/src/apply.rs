@@ -2,8 +2,8 @@
 //! its schema, conflicts between field managers, `force`, and pruning fields a
 //! manager stopped applying.
 
-use crate::fieldset::{element_of, path_string, remove_at, FieldSet, Path};
-use crate::managed::{changed_paths, owned_part, read, walked, write, Entry, Operation};
+use crate::fieldset::{element_of, path_string, remove_at, FieldSet, Path, PathElement};
+use crate::managed::{applied_set, changed_paths, owned_part, read, walked, write, Entry, Operation};
 use crate::schema::{Atom, Relationship, Schema};
 use serde_json::{Map, Value};
 
@@ -37,11 +37,14 @@ pub fn apply(
     let applied_owned = owned_part(applied, req.subresource, req.has_status);
     let live_owned = owned_part(live, req.subresource, req.has_status);
     let applied_walk = walked(schema, ty, &applied_owned);
-    let applied_set: FieldSet = applied_walk.keys().cloned().collect();
+    let applied_set: FieldSet = applied_set(&applied_walk);
 
     let mut merged = merge(schema, live, &applied_owned, ty);
     let merged_owned = owned_part(&merged, req.subresource, req.has_status);
-    let changed = changed_paths(schema, ty, &live_owned, &merged_owned, &applied_walk);
+    let changed: FieldSet = changed_paths(schema, ty, &live_owned, &merged_owned, &applied_walk)
+        .into_iter()
+        .filter(|p| applied_set.contains(p))
+        .collect();
 
     let mut conflicts = Vec::new();
     for e in &entries {
@@ -171,28 +174,74 @@ pub fn merge(schema: &Schema, live: &Value, applied: &Value, ty: &Atom) -> Value
                 return applied.clone();
             }
             let elem = schema.resolve(&lt.element);
-            let applied_keys: Vec<_> = a.iter().enumerate().map(|(i, v)| element_of(schema, lt, v, i)).collect();
-            let mut out = Vec::new();
-            let mut used = vec![false; a.len()];
-            for (i, lv) in l.iter().enumerate() {
-                let key = element_of(schema, lt, lv, i);
-                match applied_keys.iter().position(|k| *k == key) {
-                    Some(j) => {
-                        used[j] = true;
-                        out.push(merge(schema, lv, &a[j], elem));
-                    }
-                    None => out.push(lv.clone()),
-                }
-            }
-            for (j, av) in a.iter().enumerate() {
-                if !used[j] {
-                    out.push(av.clone());
-                }
-            }
-            Value::Array(out)
+            Value::Array(merge_list(schema, lt, elem, l, a))
         }
         _ => applied.clone(),
     }
+}
+
+/// Merges a granular list as structured-merge-diff orders it: live-only items
+/// keep their place, shared items follow the applied order, applied-only items
+/// go where the applied list puts them.
+fn merge_list(schema: &Schema, lt: &crate::schema::ListType, elem: &Atom, live: &[Value], applied: &[Value]) -> Vec<Value> {
+    fn index<'v>(schema: &Schema, lt: &crate::schema::ListType, items: &'v [Value]) -> (Vec<PathElement>, Vec<&'v Value>) {
+        let mut keys: Vec<PathElement> = Vec::new();
+        let mut values: Vec<&Value> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let k = element_of(schema, lt, item, i);
+            if !keys.contains(&k) {
+                keys.push(k);
+                values.push(item);
+            }
+        }
+        (keys, values)
+    }
+    let (lkeys, lvals) = index(schema, lt, live);
+    let (rkeys, rvals) = index(schema, lt, applied);
+    let lget = |k: &PathElement| lkeys.iter().position(|x| x == k).map(|i| lvals[i]);
+    let rget = |k: &PathElement| rkeys.iter().position(|x| x == k).map(|i| rvals[i]);
+    let mut shared: std::collections::VecDeque<&PathElement> = rkeys.iter().filter(|k| lget(k).is_some()).collect();
+    let mut next_shared = shared.pop_front();
+    let merged_item = |k: &PathElement| match (lget(k), rget(k)) {
+        (Some(l), Some(r)) => merge(schema, l, r, elem),
+        (Some(l), None) => l.clone(),
+        (None, Some(r)) => r.clone(),
+        (None, None) => Value::Null,
+    };
+    let mut out = Vec::new();
+    let (mut li, mut ri) = (0, 0);
+    while li < lkeys.len() || ri < rkeys.len() {
+        if li < lkeys.len() && ri < rkeys.len() {
+            let pe = &lkeys[li];
+            if *pe == rkeys[ri] {
+                out.push(merged_item(pe));
+                li += 1;
+                ri += 1;
+                next_shared = shared.pop_front();
+                continue;
+            }
+            if rget(pe).is_some() && next_shared.is_some_and(|n| n != pe) {
+                li += 1;
+                continue;
+            }
+        }
+        if li < lkeys.len() && rget(&lkeys[li]).is_none() {
+            out.push(merged_item(&lkeys[li]));
+            li += 1;
+            continue;
+        }
+        if ri < rkeys.len() {
+            let pe = &rkeys[ri];
+            out.push(merged_item(pe));
+            ri += 1;
+            if next_shared == Some(pe) {
+                next_shared = shared.pop_front();
+            }
+        } else {
+            li += 1;
+        }
+    }
+    out
 }
 
 /// An empty object of the applied kind, for applies that create.
@@ -207,3 +256,101 @@ pub fn empty_like(applied: &Value) -> Value {
     Value::Object(m)
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::managed::record_update;
+    use serde_json::json;
+
+    fn deployment_type() -> &'static Atom {
+        let schema = Schema::builtin();
+        schema.get("io.k8s.api.apps.v1.Deployment").expect("Deployment in the schema")
+    }
+
+    fn request<'a>(manager: &'a str, force: bool) -> ApplyRequest<'a> {
+        ApplyRequest { manager, api_version: "apps/v1", subresource: "", has_status: true, force, now: "2026-01-01T00:00:00Z" }
+    }
+
+    fn containers(names: &[&str]) -> Value {
+        let cs: Vec<Value> = names.iter().map(|n| json!({"name": n, "image": format!("{n}:1")})).collect();
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+               "spec": {"template": {"spec": {"containers": cs}}}})
+    }
+
+    #[test]
+    fn associative_lists_merge_in_structured_merge_diff_order() {
+        let schema = Schema::builtin();
+        let live = containers(&["a", "b", "c"]);
+        let applied = containers(&["c", "x", "a"]);
+        let merged = merge(schema, &live, &applied, deployment_type());
+        let names: Vec<&str> = merged["spec"]["template"]["spec"]["containers"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter_map(|c| c["name"].as_str())
+            .collect();
+        assert_eq!(names, ["b", "c", "x", "a"]);
+    }
+
+    #[test]
+    fn apply_owns_leaves_and_list_items_without_struct_markers() {
+        let schema = Schema::builtin();
+        let applied = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "labels": {"app": "d"}},
+            "spec": {"replicas": 1, "template": {"spec": {"containers": [{"name": "a", "image": "a:1", "ports": [{"containerPort": 80}]}]}}}});
+        let obj = apply(schema, deployment_type(), &empty_like(&applied), &applied, &request("m", false)).expect("no conflict");
+        let fields = &obj["metadata"]["managedFields"][0]["fieldsV1"];
+        assert_eq!(
+            fields,
+            &json!({"f:metadata": {"f:labels": {"f:app": {}}},
+                    "f:spec": {"f:replicas": {}, "f:template": {"f:spec": {"f:containers": {"k:{\"name\":\"a\"}": {
+                        ".": {}, "f:image": {}, "f:name": {},
+                        "f:ports": {"k:{\"containerPort\":80,\"protocol\":\"TCP\"}": {".": {}, "f:containerPort": {}}}}}}}}})
+        );
+    }
+
+    #[test]
+    fn plain_writes_own_added_maps_with_a_dot() {
+        let schema = Schema::builtin();
+        let cm = schema.get("io.k8s.api.core.v1.ConfigMap").expect("ConfigMap");
+        let mut obj = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "labels": {"x": "1"}}, "data": {"a": "1"}});
+        record_update(schema, cm, None, &mut obj, "kubectl-create", "v1", "", false, "2026-01-01T00:00:00Z");
+        assert_eq!(
+            obj["metadata"]["managedFields"][0]["fieldsV1"],
+            json!({"f:data": {".": {}, "f:a": {}}, "f:metadata": {"f:labels": {".": {}, "f:x": {}}}})
+        );
+    }
+
+    #[test]
+    fn conflicts_name_the_other_manager_and_force_takes_over() {
+        let schema = Schema::builtin();
+        let ty = deployment_type();
+        let first = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}, "spec": {"replicas": 1}});
+        let live = apply(schema, ty, &empty_like(&first), &first, &request("one", false)).expect("created");
+        let second = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}, "spec": {"replicas": 2}});
+        let conflicts = apply(schema, ty, &live, &second, &request("two", false)).expect_err("conflict");
+        assert_eq!(conflict_message(&conflicts), "Apply failed with 1 conflict: conflict with \"one\": .spec.replicas");
+        let forced = apply(schema, ty, &live, &second, &request("two", true)).expect("forced");
+        assert_eq!(forced["spec"]["replicas"], 2);
+        let managers: Vec<&str> = forced["metadata"]["managedFields"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter_map(|e| e["manager"].as_str())
+            .collect();
+        assert_eq!(managers, ["two"], "the forced-out manager owned nothing else");
+    }
+
+    #[test]
+    fn fields_a_manager_stops_applying_are_removed_unless_shared() {
+        let schema = Schema::builtin();
+        let ty = deployment_type();
+        let both = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "labels": {"a": "1", "b": "2"}}});
+        let live = apply(schema, ty, &empty_like(&both), &both, &request("one", false)).expect("created");
+        let shared_b = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "labels": {"b": "2"}}});
+        let live = apply(schema, ty, &live, &shared_b, &request("two", false)).expect("co-owned");
+        let none = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}});
+        let after = apply(schema, ty, &live, &none, &request("one", false)).expect("applied");
+        assert_eq!(after["metadata"]["labels"], json!({"b": "2"}));
+    }
+}

@@ -21,11 +21,14 @@ pub type Path = Vec<PathElement>;
 /// A set of owned paths.
 pub type FieldSet = BTreeSet<Path>;
 
-/// How a set path stands: a leaf value compared whole, or a container that only exists.
+/// How a set path stands: a leaf value compared whole, a container that only
+/// exists (list items, undeclared map keys), or a path only a plain write
+/// takes (an empty value, or a map of undeclared keys added as a whole).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Node {
     Leaf,
     Container,
+    UpdateOnly,
 }
 
 /// Paths an object sets, each marked leaf or container.
@@ -50,9 +53,10 @@ pub fn walk(schema: &Schema, value: &Value, ty: &Atom, path: &mut Path, out: &mu
                 };
                 path.push(PathElement::Field(k.clone()));
                 walk(schema, child, child_ty, path, out);
-                let empty = child.is_null() || child.as_object().is_some_and(|o| o.is_empty());
-                if empty || !declared {
+                if !declared {
                     out.entry(path.clone()).or_insert(Node::Container);
+                } else if is_empty(child) || (child.is_object() && is_open_map(child_ty)) {
+                    out.entry(path.clone()).or_insert(Node::UpdateOnly);
                 }
                 path.pop();
             }
@@ -75,6 +79,22 @@ pub fn walk(schema: &Schema, value: &Value, ty: &Atom, path: &mut Path, out: &mu
             out.insert(path.clone(), Node::Leaf);
         }
     }
+}
+
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Object(m) => m.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
+    }
+}
+
+/// A granular map whose keys are not declared fields (labels, data, untyped objects).
+fn is_open_map(ty: &Atom) -> bool {
+    ty.map
+        .as_ref()
+        .is_some_and(|m| m.relationship == Relationship::Granular && m.fields.is_empty() && m.element.is_some())
 }
 
 /// The path element naming `item` inside a granular list.

@@ -66,10 +66,12 @@ pub fn read(obj: &Value) -> Vec<Entry> {
 pub fn write(obj: &mut Value, entries: &[Entry]) {
     let mut kept: Vec<&Entry> = entries.iter().filter(|e| !e.set.is_empty()).collect();
     kept.sort_by(|a, b| {
-        a.time
-            .cmp(&b.time)
-            .then(a.operation.cmp(&b.operation))
+        a.operation
+            .cmp(&b.operation)
+            .then(a.time.cmp(&b.time))
             .then(a.manager.cmp(&b.manager))
+            .then(a.api_version.cmp(&b.api_version))
+            .then(a.subresource.cmp(&b.subresource))
     });
     let encoded: Vec<Value> = kept
         .iter()
@@ -149,12 +151,31 @@ pub fn walked(schema: &Schema, ty: &Atom, owned: &Value) -> Walked {
 pub fn changed_paths(schema: &Schema, ty: &Atom, old: &Value, new: &Value, new_walk: &Walked) -> FieldSet {
     new_walk
         .iter()
-        .filter(|(p, node)| match get_at(schema, old, ty, p) {
-            None => true,
-            Some(ov) => **node == Node::Leaf && Some(ov) != get_at(schema, new, ty, p),
+        .filter(|(p, node)| {
+            let Some(ov) = get_at(schema, old, ty, p) else { return true };
+            let nv = get_at(schema, new, ty, p);
+            match node {
+                Node::Container => false,
+                Node::Leaf => Some(ov) != nv,
+                Node::UpdateOnly => nv.is_none_or(is_empty_value) && Some(ov) != nv,
+            }
         })
         .map(|(p, _)| p.clone())
         .collect()
+}
+
+fn is_empty_value(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Object(m) => m.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
+    }
+}
+
+/// The paths an applied configuration sets (structured-merge-diff's ToFieldSet).
+pub fn applied_set(walk: &Walked) -> FieldSet {
+    walk.iter().filter(|(_, n)| **n != Node::UpdateOnly).map(|(p, _)| p.clone()).collect()
 }
 
 /// Ownership after a plain write from `manager`: it takes the fields it changed
@@ -179,6 +200,7 @@ pub fn record_update(
     let old_walk = walked(schema, ty, &old_owned);
     let changed = changed_paths(schema, ty, &old_owned, &new_owned, &new_walk);
     let removed: FieldSet = old_walk.keys().filter(|p| !new_walk.contains_key(*p)).cloned().collect();
+    let changed: FieldSet = changed.into_iter().collect();
     for e in entries.iter_mut() {
         if !e.same_identity(manager, Operation::Update, subresource) {
             e.set.retain(|p| !changed.contains(p) && !removed.contains(p));

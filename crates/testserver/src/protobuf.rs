@@ -133,6 +133,7 @@ fn object_meta(buf: &[u8]) -> Result<Value, String> {
             _ => {}
         }
     }
+    m.retain(|_, v| v.as_str() != Some(""));
     if !labels.is_empty() {
         m.insert("labels".into(), Value::Object(labels));
     }
@@ -194,6 +195,11 @@ fn secret(buf: &[u8]) -> Result<Value, String> {
             }
             (5, FieldValue::Varint(x)) => obj["immutable"] = json!(x != 0),
             _ => {}
+        }
+    }
+    if obj.get("type").and_then(Value::as_str) == Some("") {
+        if let Some(o) = obj.as_object_mut() {
+            o.remove("type");
         }
     }
     if !data.is_empty() {

@@ -64,7 +64,7 @@ impl RequestInfo {
             return Err(ApiError::bad_request("the body of the request was empty"));
         }
         if ct == "application/vnd.kubernetes.protobuf" {
-            return crate::protobuf::decode(&self.body).map_err(ApiError::bad_request);
+            return crate::protobuf::decode(&self.body).map_err(|e| ApiError::new(415, "UnsupportedMediaType", e));
         }
         if ct.contains("yaml") {
             let text = goyaml::sigs::yaml_to_json(&self.body)
