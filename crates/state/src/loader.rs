@@ -245,7 +245,8 @@ impl Loader {
             };
             let value = goyaml::decode::decode_document(&doc, strict)
                 .map_err(|e| yaml_error(format!("reading document at index {index}: {e}")))?;
-            let rec = decode(&value, &RELEASE_SET_SPEC, strict).map_err(|e| {
+            let text = crate::typed::text_tree(&doc, doc.root, 0);
+            let rec = decode(&value, &RELEASE_SET_SPEC, strict, Some(&text)).map_err(|e| {
                 let line = e
                     .strip_prefix("field ")
                     .and_then(|rest| rest.split_once(' '))

@@ -199,7 +199,7 @@ fn str_key(key: &str) -> &'static str {
 /// `ReleaseSpec.Clone`: a YAML round trip, which drops empty values.
 fn clone_release(r: &Rec) -> Rec {
     let encoded = crate::typed::encode(r, &RELEASE_SPEC);
-    crate::typed::decode(&encoded, &RELEASE_SPEC, false).unwrap_or_else(|_| r.clone())
+    crate::typed::decode(&encoded, &RELEASE_SPEC, false, None).unwrap_or_else(|_| r.clone())
 }
 
 /// `HelmState.ExecuteTemplates` for every release of a state.

@@ -38,7 +38,7 @@ fn cannot(v: &Yaml, go: &str) -> String {
 
 /// Decodes a mapping into `schema`; `strict` rejects unknown fields as
 /// helmfile's strict decoder does.
-pub(crate) fn decode(v: &Yaml, schema: &'static Schema, strict: bool) -> Result<Rec, String> {
+pub(crate) fn decode(v: &Yaml, schema: &'static Schema, strict: bool, text: Text) -> Result<Rec, String> {
     let mut rec = Rec::default();
     let pairs = match v {
         Yaml::Null => return Ok(rec),
@@ -53,19 +53,28 @@ pub(crate) fn decode(v: &Yaml, schema: &'static Schema, strict: bool) -> Result<
             }
             continue;
         };
-        if let Some(fv) = decode_field(val, def.ty, strict)? {
+        if let Some(fv) = decode_field(val, def.ty, strict, text_get(text, &key))? {
             rec.set(def.key, fv);
         }
     }
     Ok(rec)
 }
 
-fn decode_field(v: &Yaml, ty: Ty, strict: bool) -> Result<Option<Fv>, String> {
+/// A Go `string` field: go-yaml v2 stores the scalar's own text.
+fn string_of(v: &Yaml, text: Text) -> Option<String> {
+    match (v, text) {
+        (Yaml::String(s), _) => Some(s.clone()),
+        (_, Some(TextNode::Scalar(t))) => Some(t.clone()),
+        _ => scalar_text(v),
+    }
+}
+
+fn decode_field(v: &Yaml, ty: Ty, strict: bool, text: Text) -> Result<Option<Fv>, String> {
     if matches!(v, Yaml::Null) {
         return Ok(None);
     }
     let fv = match ty {
-        Ty::Str | Ty::PtrStr => Fv::Str(scalar_text(v).ok_or_else(|| cannot(v, "string"))?),
+        Ty::Str | Ty::PtrStr => Fv::Str(string_of(v, text).ok_or_else(|| cannot(v, "string"))?),
         Ty::Bool | Ty::PtrBool => match v {
             Yaml::Bool(b) => Fv::Bool(*b),
             other => return Err(cannot(other, "bool")),
@@ -79,37 +88,44 @@ fn decode_field(v: &Yaml, ty: Ty, strict: bool) -> Result<Option<Fv>, String> {
         Ty::Strs => Fv::Strs(
             seq(v, "[]string")?
                 .iter()
-                .map(|item| scalar_text(item).ok_or_else(|| cannot(item, "string")))
+                .enumerate()
+                .map(|(i, item)| string_of(item, text_at(text, i)).ok_or_else(|| cannot(item, "string")))
                 .collect::<Result<_, _>>()?,
         ),
         Ty::Anys => Fv::Anys(seq(v, "[]interface {}")?.to_vec()),
         Ty::StrMap => {
             let mut m = BTreeMap::new();
             for (k, val) in map(v, "map[string]string")? {
+                let key = scalar_text(k).unwrap_or_default();
                 let value = match val {
                     Yaml::Null => String::new(),
-                    other => scalar_text(other).ok_or_else(|| cannot(other, "string"))?,
+                    other => string_of(other, text_get(text, &key)).ok_or_else(|| cannot(other, "string"))?,
                 };
-                m.insert(scalar_text(k).unwrap_or_default(), value);
+                m.insert(key, value);
             }
             Fv::StrMap(m)
         }
-        Ty::Obj(schema) => Fv::Obj(decode(v, schema, strict)?),
+        Ty::Obj(schema) => Fv::Obj(decode(v, schema, strict, text)?),
         Ty::Objs(schema) => {
-            let items = match v {
-                Yaml::Map(_) if std::ptr::eq(schema, &INHERIT) => std::slice::from_ref(v),
-                _ => seq(v, &format!("[]{}", schema.go_name))?,
+            let single = matches!(v, Yaml::Map(_)) && std::ptr::eq(schema, &INHERIT);
+            let items = if single {
+                std::slice::from_ref(v)
+            } else {
+                seq(v, &format!("[]{}", schema.go_name))?
             };
             let mut out = Vec::new();
-            for item in items {
-                out.push(decode_item(item, schema, strict)?);
+            for (i, item) in items.iter().enumerate() {
+                let item_text = if single { text } else { text_at(text, i) };
+                out.push(decode_item(item, schema, strict, item_text)?);
             }
             Fv::Objs(out)
         }
         Ty::ObjMap(schema) => {
             let mut m = BTreeMap::new();
             for (k, val) in map(v, &format!("map[string]{}", schema.go_name))? {
-                m.insert(scalar_text(k).unwrap_or_default(), decode(val, schema, strict)?);
+                let key = scalar_text(k).unwrap_or_default();
+                let rec = decode(val, schema, strict, text_get(text, &key))?;
+                m.insert(key, rec);
             }
             Fv::ObjMap(m)
         }
@@ -117,16 +133,16 @@ fn decode_field(v: &Yaml, ty: Ty, strict: bool) -> Result<Option<Fv>, String> {
     Ok(Some(fv))
 }
 
-fn decode_item(item: &Yaml, schema: &'static Schema, strict: bool) -> Result<Rec, String> {
+fn decode_item(item: &Yaml, schema: &'static Schema, strict: bool, text: Text) -> Result<Rec, String> {
     if std::ptr::eq(schema, &SUBHELMFILE_SPEC) {
-        return decode_subhelmfile(item, strict);
+        return decode_subhelmfile(item, strict, text);
     }
-    decode(item, schema, strict)
+    decode(item, schema, strict, text)
 }
 
 /// `SubHelmfileSpec.UnmarshalYAML`: a path, or a mapping with the
 /// environment values inlined.
-fn decode_subhelmfile(item: &Yaml, strict: bool) -> Result<Rec, String> {
+fn decode_subhelmfile(item: &Yaml, strict: bool, text: Text) -> Result<Rec, String> {
     let mut rec = Rec::default();
     match item {
         Yaml::String(s) => rec.set("path", Fv::Str(s.clone())),
@@ -151,7 +167,7 @@ fn decode_subhelmfile(item: &Yaml, strict: bool) -> Result<Rec, String> {
                     "selectorsInherited" => Ty::Bool,
                     _ => Ty::Str,
                 };
-                if let Some(fv) = decode_field(val, ty, strict)? {
+                if let Some(fv) = decode_field(val, ty, strict, text_get(text, &key))? {
                     target.set(def, fv);
                 }
             }
@@ -168,6 +184,73 @@ fn decode_subhelmfile(item: &Yaml, strict: bool) -> Result<Rec, String> {
         _ => {}
     }
     Ok(rec)
+}
+
+/// The scalar texts of a YAML document, laid out like its decoded value
+/// (aliases followed, merge keys applied), so that string fields keep the
+/// text go-yaml v2 stores in them (`1.10`, `y`, `0x1F`).
+#[derive(Debug)]
+pub(crate) enum TextNode {
+    Scalar(String),
+    Seq(Vec<TextNode>),
+    Map(Vec<(String, TextNode)>),
+}
+
+pub(crate) type Text<'a> = Option<&'a TextNode>;
+
+fn text_get<'a>(text: Text<'a>, key: &str) -> Text<'a> {
+    match text {
+        Some(TextNode::Map(pairs)) => pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+fn text_at(text: Text<'_>, i: usize) -> Text<'_> {
+    match text {
+        Some(TextNode::Seq(items)) => items.get(i),
+        _ => None,
+    }
+}
+
+/// The [`TextNode`] tree of a node.
+pub(crate) fn text_tree(doc: &goyaml::Document, id: goyaml::NodeId, depth: usize) -> TextNode {
+    use goyaml::NodeKind;
+    let Some(node) = doc.resolve_alias(id) else {
+        return TextNode::Seq(Vec::new());
+    };
+    if depth > goyaml::tree::MAX_DEPTH {
+        return TextNode::Seq(Vec::new());
+    }
+    match &node.kind {
+        NodeKind::Scalar { value, .. } => TextNode::Scalar(value.clone()),
+        NodeKind::Sequence { items, .. } => {
+            TextNode::Seq(items.iter().map(|i| text_tree(doc, *i, depth + 1)).collect())
+        }
+        NodeKind::Mapping { pairs, .. } => {
+            let mut explicit: Vec<(String, TextNode)> = Vec::new();
+            let mut merged: Vec<(String, TextNode)> = Vec::new();
+            for (k, v) in pairs {
+                let key = doc.scalar(*k).unwrap_or("").to_string();
+                if key == "<<" {
+                    let sources = match text_tree(doc, *v, depth + 1) {
+                        TextNode::Seq(items) => items,
+                        one => vec![one],
+                    };
+                    for source in sources {
+                        if let TextNode::Map(p) = source {
+                            merged.extend(p);
+                        }
+                    }
+                } else {
+                    explicit.push((key, text_tree(doc, *v, depth + 1)));
+                }
+            }
+            merged.retain(|(k, _)| !explicit.iter().any(|(e, _)| e == k));
+            merged.extend(explicit);
+            TextNode::Map(merged)
+        }
+        NodeKind::Alias { .. } => TextNode::Seq(Vec::new()),
+    }
 }
 
 fn seq<'a>(v: &'a Yaml, go: &str) -> Result<&'a [Yaml], String> {
