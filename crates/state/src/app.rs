@@ -82,7 +82,7 @@ impl Visit {
             }
             self.loader.shown = shown.clone();
             let ctx = self.loader.context(&dir, false);
-            execute_templates(&mut spec, &loaded.env, &loaded.rendered_values, &ctx).map_err(|message| {
+            execute_templates(&file, &mut spec, &loaded.env, &loaded.rendered_values, &ctx).map_err(|message| {
                 StateError::ReleaseTemplate {
                     file: shown.clone(),
                     name: file.clone(),

@@ -204,6 +204,7 @@ fn clone_release(r: &Rec) -> Rec {
 
 /// `HelmState.ExecuteTemplates` for every release of a state.
 pub(crate) fn execute_templates(
+    file: &str,
     spec: &mut Rec,
     env: &Env,
     values: &Pairs,
@@ -239,10 +240,12 @@ pub(crate) fn execute_templates(
         let mut done = None;
         for _ in 0..6 {
             let data = release_data(env, &prev, values);
-            let r = execute_expressions(&release, ctx, &data)?;
+            let r = execute_expressions(&release, ctx, &data).map_err(|e| {
+                format!("failed executing templates in release \"{file}\".\"{}\": {e}", release.str("name"))
+            })?;
             if r == prev {
                 done = Some(update_bool_templates(r).map_err(|e| {
-                    format!("failed executing templates in release \"{}\": {e}", release.str("name"))
+                    format!("failed executing templates in release \"{file}\".\"{}\": {e}", release.str("name"))
                 })?);
                 break;
             }
@@ -250,7 +253,7 @@ pub(crate) fn execute_templates(
         }
         let Some(r) = done else {
             return Err(format!(
-                "failed executing templates in release \"{}\": recursive references can't be resolved",
+                "failed executing templates in release \"{file}\".\"{}\": recursive references can't be resolved",
                 release.str("name")
             ));
         };

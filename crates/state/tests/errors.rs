@@ -99,3 +99,13 @@ fn environment_secrets_decrypt_in_memory() {
     };
     assert!(err.starts_with("in ./helmfile.yaml: failed to decrypt secrets file \"secrets.yaml\": no key could open the data key"), "{err}");
 }
+
+#[test]
+fn release_template_error_names_the_release_and_field() {
+    let (dir, msg) = load_error("release-template", &[]);
+    assert_eq!(
+        msg,
+        "in ./helmfile.yaml: failed executing release templates in \"helmfile.yaml\": failed executing templates in release \"helmfile.yaml\".\"web\": failed executing template expressions in release \"web\".namespace = \"{{ .Values.missing.key }}\": template: stringTemplate:1:10: executing \"stringTemplate\" at <.Values.missing.key>: map has no entry for key \"missing\""
+    );
+    same_as_helmfile(&dir, &msg);
+}
