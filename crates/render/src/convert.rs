@@ -7,6 +7,9 @@ use std::collections::BTreeMap;
 use gotmpl::Value;
 use goyaml::Data;
 
+/// The layout `time.Time` marshals itself to JSON with.
+const RFC3339_NANO: &str = "2006-01-02T15:04:05.999999999Z07:00";
+
 /// A template value as `json.Marshal` sees it: integers stay integers, byte slices
 /// become base64 strings, host objects become their exported fields.
 pub fn to_data(v: &Value) -> Data {
@@ -28,15 +31,24 @@ pub fn to_data(v: &Value) -> Data {
                 .map(|(k, v)| (k.clone(), to_data(v)))
                 .collect(),
         ),
-        Value::Object(o) => match o.stringer() {
-            Some(s) if o.fields().is_empty() => Data::String(s),
-            _ => Data::Map(
-                o.fields()
-                    .iter()
-                    .map(|(k, v)| (k.clone(), to_data(v)))
-                    .collect::<BTreeMap<_, _>>(),
-            ),
+        Value::Object(o) => match sprig::as_time(v) {
+            Some(time) => Data::String(time.format(RFC3339_NANO)),
+            None => object_data(o.as_ref()),
         },
+    }
+}
+
+/// A host object as `json.Marshal` sees it: a `Stringer` with no fields is its
+/// string, anything else its exported fields.
+fn object_data(o: &dyn gotmpl::Object) -> Data {
+    match o.stringer() {
+        Some(s) if o.fields().is_empty() => Data::String(s),
+        _ => Data::Map(
+            o.fields()
+                .iter()
+                .map(|(k, v)| (k.clone(), to_data(v)))
+                .collect::<BTreeMap<_, _>>(),
+        ),
     }
 }
 

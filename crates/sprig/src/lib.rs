@@ -30,7 +30,7 @@ use std::sync::Arc;
 
 use gotmpl::{FuncError, Function, GoType, IntKind, Signature, UintKind, Value};
 
-pub use gotime::{Time, Zone};
+pub use gotime::{as_time, Time, Zone};
 pub use semver::is_compatible_range;
 
 /// Every Sprig function Helm registers, by name.
