@@ -6,6 +6,7 @@
 
 mod app;
 mod convert;
+mod deploy;
 mod env;
 mod error;
 mod glob;
@@ -24,6 +25,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use deploy::DeploySettings;
 pub use error::StateError;
 pub use values::{ReleaseValues, ValueLayer};
 
@@ -276,6 +278,12 @@ impl StateFile {
     /// inline maps, then decrypted secrets, then `set` entries.
     pub fn release_values(&self, release: &Release) -> Result<ReleaseValues, StateError> {
         values::release_values(self, release)
+    }
+
+    /// How helmfile would deploy the release: its kube context (release,
+    /// then environment, then `helmDefaults`), wait, timeout and friends.
+    pub fn deploy_settings(&self, release: &Release) -> DeploySettings {
+        deploy::settings(self, release)
     }
 
     fn check_repository(&self, r: &Release) -> Result<(), StateError> {

@@ -86,7 +86,15 @@ fn releases_carry_their_fields() {
     assert_eq!(get("cache").wait, Some(true));
     assert_eq!(get("cache").needs, ["data/db"]);
     assert_eq!(get("worker").kube_context, "kind-workers");
-    let (file, _) = st.releases().find(|(_, r)| r.name == "db").expect("db");
+    let (file, db) = st.releases().find(|(_, r)| r.name == "db").expect("db");
+    let deploy = file.deploy_settings(db);
+    assert_eq!(deploy.kube_context, "kind-staging", "the environment's kubeContext");
+    assert_eq!((deploy.timeout, deploy.create_namespace, deploy.wait), (Some(300), false, false));
+    let (file, frontend) = st.releases().find(|(_, r)| r.name == "frontend").expect("frontend");
+    let deploy = file.deploy_settings(frontend);
+    assert_eq!((deploy.timeout, deploy.create_namespace), (Some(420), true), "helmDefaults from the base");
+    let (file, worker) = st.releases().find(|(_, r)| r.name == "worker").expect("worker");
+    assert_eq!(file.deploy_settings(worker).kube_context, "kind-workers");
     assert_eq!(file.repositories.len(), 2);
     assert!(file.repositories[1].pass_credentials);
     let msg = st.check_repositories().expect_err("the sub-helmfile declares no repository").to_string();
