@@ -53,8 +53,12 @@ pub struct LoadOptions {
     pub include_transitive_needs: bool,
     /// `--state-values-file`.
     pub state_values_files: Vec<PathBuf>,
-    /// `--state-values-set key=value[,key=value]`.
+    /// `--state-values-set key=value[,key=value]` (`true`, `false`, `null`
+    /// and integers are typed).
     pub state_values_set: Vec<String>,
+    /// `--state-values-set-string`: values stay strings. As in helmfile
+    /// 0.166, ignored when `state_values_set` is also given.
+    pub state_values_set_string: Vec<String>,
     /// Whether `exec`/`envExec` may run commands (otherwise they fail clearly).
     pub allow_exec: bool,
     pub env: EnvLookup,
@@ -71,6 +75,7 @@ impl LoadOptions {
             include_transitive_needs: false,
             state_values_files: Vec::new(),
             state_values_set: Vec::new(),
+            state_values_set_string: Vec::new(),
             allow_exec: false,
             env: Arc::new(|name| std::env::var(name).ok()),
         }
@@ -156,7 +161,9 @@ pub fn load(opts: &LoadOptions) -> Result<State, StateError> {
         .map(|p| goyaml::Value::String(p.to_string_lossy().into_owned()))
         .collect();
     if !opts.state_values_set.is_empty() {
-        override_values.push(values::parse_state_values_set(&opts.state_values_set));
+        override_values.push(values::parse_state_values_set(&opts.state_values_set, true));
+    } else if !opts.state_values_set_string.is_empty() {
+        override_values.push(values::parse_state_values_set(&opts.state_values_set_string, false));
     }
     let working_dir = std::path::absolute(&opts.working_dir)
         .map(|p| PathBuf::from(tmpl::go_clean(&p.to_string_lossy())))

@@ -132,40 +132,121 @@ fn values_error(file: &StateFile, message: String) -> StateError {
     }
 }
 
-/// `--state-values-set a.b=c,d=e` as a nested map of strings.
-pub(crate) fn parse_state_values_set(sets: &[String]) -> Yaml {
+/// `--state-values-set a.b=c,d[1]=e` as helmfile's `maputil.Set` builds
+/// it; `typed` turns `true`, `false`, `null` and integers into YAML values
+/// (`--state-values-set`), otherwise all are strings
+/// (`--state-values-set-string`).
+pub(crate) fn parse_state_values_set(sets: &[String], typed: bool) -> Yaml {
     let mut root: Vec<(Yaml, Yaml)> = Vec::new();
     for set in sets {
-        for kv in set.split(',') {
-            let Some((key, value)) = kv.split_once('=') else {
+        for op in set.split(',') {
+            let (key, value) = op.split_once('=').unwrap_or((op, ""));
+            let keys = parse_key(key);
+            if keys.is_empty() {
                 continue;
-            };
-            let keys: Vec<&str> = key.split('.').collect();
-            insert_path(&mut root, &keys, Yaml::String(value.to_string()));
+            }
+            let value = if typed { typed_value(value) } else { Yaml::String(value.to_string()) };
+            insert_path(&mut root, &keys, value);
         }
     }
     Yaml::Map(root)
 }
 
-fn insert_path(map: &mut Vec<(Yaml, Yaml)>, keys: &[&str], value: Yaml) {
+/// `maputil.ParseKey`: dots split, `\.` escapes one.
+fn parse_key(key: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut part = String::new();
+    let mut escaped = false;
+    for c in key.chars() {
+        if !escaped && c == '\\' {
+            escaped = true;
+            continue;
+        }
+        if c == '.' && !escaped {
+            parts.push(std::mem::take(&mut part));
+        } else {
+            part.push(c);
+        }
+        escaped = false;
+    }
+    if !part.is_empty() {
+        parts.push(part);
+    }
+    parts
+}
+
+/// `maputil.typedVal` with casting on.
+fn typed_value(v: &str) -> Yaml {
+    if v.eq_ignore_ascii_case("true") {
+        return Yaml::Bool(true);
+    }
+    if v.eq_ignore_ascii_case("false") {
+        return Yaml::Bool(false);
+    }
+    if v.eq_ignore_ascii_case("null") {
+        return Yaml::Null;
+    }
+    if v == "0" {
+        return Yaml::Int(0);
+    }
+    if !v.starts_with('0') {
+        if let Ok(i) = v.parse::<i64>() {
+            return Yaml::Int(i);
+        }
+    }
+    Yaml::String(v.to_string())
+}
+
+/// A key element `name[index]`, as `getCursor` reads it.
+fn cursor(key: &str) -> (String, Option<usize>) {
+    let spaced = key.replace(['[', ']'], " ");
+    let mut words = spaced.split_whitespace();
+    if let (Some(name), Some(index)) = (words.next(), words.next()) {
+        if let Ok(i) = index.parse::<usize>() {
+            return (name.to_string(), Some(i));
+        }
+    }
+    (spaced, None)
+}
+
+fn insert_path(map: &mut Vec<(Yaml, Yaml)>, keys: &[String], value: Yaml) {
     let Some((first, rest)) = keys.split_first() else {
         return;
     };
-    let key = Yaml::String(first.to_string());
-    if rest.is_empty() {
-        Yaml::map_insert(map, key, value);
-        return;
-    }
-    let pos = map.iter().position(|(k, v)| k.go_eq(&key) && matches!(v, Yaml::Map(_)));
-    let idx = match pos {
+    let (name, index) = cursor(first);
+    let key = Yaml::String(name);
+    let slot = match map.iter().position(|(k, _)| k.go_eq(&key)) {
         Some(i) => i,
         None => {
-            map.retain(|(k, _)| !k.go_eq(&key));
-            map.push((key, Yaml::Map(Vec::new())));
+            let empty = if index.is_some() { Yaml::Seq(Vec::new()) } else { Yaml::Map(Vec::new()) };
+            map.push((key, empty));
             map.len() - 1
         }
     };
-    if let Yaml::Map(inner) = &mut map[idx].1 {
+    let target = &mut map[slot].1;
+    let target = match index {
+        Some(i) => {
+            if !matches!(target, Yaml::Seq(_)) {
+                *target = Yaml::Seq(Vec::new());
+            }
+            let Yaml::Seq(items) = target else {
+                return;
+            };
+            if items.len() <= i {
+                items.resize(i + 1, Yaml::Null);
+            }
+            &mut items[i]
+        }
+        None => target,
+    };
+    if rest.is_empty() {
+        *target = value;
+        return;
+    }
+    if !matches!(target, Yaml::Map(_)) {
+        *target = Yaml::Map(Vec::new());
+    }
+    if let Yaml::Map(inner) = target {
         insert_path(inner, rest, value);
     }
 }

@@ -158,10 +158,16 @@ fn secrets_need_a_key() {
 fn state_values_set_overrides_environment_values() {
     let dir = project();
     let mut opts = options(&dir, "default", &[]);
-    opts.state_values_set = vec!["team=web,region=us-east-1".into()];
+    let sets = ["team=web,region=us-east-1", "replicas=5,extra.list[1]=x,esc\\.key=007"];
+    opts.state_values_set = sets.iter().map(|s| s.to_string()).collect();
     let st = state::load(&opts).expect("loads");
+    let build = normalise(&st.build_output(), &dir);
+    assert_eq!(build, expected("project/expected/state-values-set.build.yaml"));
     let names: Vec<&str> = st.releases().map(|(_, r)| r.name.as_str()).collect();
     assert_eq!(names[0], "monitoring-us-east-1");
-    let frontend = st.releases().find(|(_, r)| r.name == "frontend").expect("frontend").1;
-    assert_eq!(frontend.labels.get("team").map(String::as_str), Some("web"));
+    let args = ["--state-values-set", sets[0], "--state-values-set", sets[1], "build"];
+    if let Some((ok, out, err)) = helmfile(&dir, &args, &[]) {
+        assert!(ok, "{err}");
+        assert_eq!(build, normalise(&out, &dir));
+    }
 }
