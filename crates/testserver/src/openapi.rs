@@ -109,7 +109,7 @@ impl Builder<'_> {
         match atom.scalar_kind.as_deref() {
             Some("string") => json!({"type": "string"}),
             Some("boolean") => json!({"type": "boolean"}),
-            Some("numeric") => json!({"type": "number"}),
+            Some("numeric") => json!({"type": "integer"}),
             _ => json!({"x-kubernetes-preserve-unknown-fields": true}),
         }
     }

@@ -194,3 +194,25 @@ fn crd_becomes_established_and_serves_its_kind() {
         "{err}"
     );
 }
+
+#[test]
+fn create_commands_send_protobuf_that_the_server_decodes() {
+    let k = kubectl_or_skip!();
+    let c = Cluster::start();
+    c.ok(&k, &["create", "namespace", "team"], None);
+    c.ok(&k, &["create", "deployment", "d", "-n", "team", "--image=nginx", "--port=80", "--replicas=2"], None);
+    c.ok(&k, &["create", "secret", "generic", "s", "-n", "team", "--from-literal=a=b"], None);
+    c.ok(&k, &["expose", "deployment", "d", "-n", "team", "--port=8080", "--target-port=80"], None);
+    c.ok(&k, &["create", "job", "j", "-n", "team", "--image=busybox"], None);
+    let spec = c.ok(&k, &["get", "deploy", "d", "-n", "team", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].ports[0].containerPort} {.spec.selector.matchLabels.app}"], None);
+    assert_eq!(spec, "2 80 d");
+    let secret = c.ok(&k, &["get", "secret", "s", "-n", "team", "-o", "jsonpath={.data.a}"], None);
+    assert_eq!(secret, "Yg==");
+    let target = c.ok(&k, &["get", "svc", "d", "-n", "team", "-o", "jsonpath={.spec.ports[0].targetPort}"], None);
+    assert_eq!(target, "80");
+    let out = c.ok(&k, &["wait", "--for=condition=complete", "job/j", "-n", "team", "--timeout=30s"], None);
+    assert!(out.contains("condition met"), "{out}");
+    c.ok(&k, &["delete", "namespace", "team"], None);
+    let err = c.fails(&k, &["get", "namespace", "team"], None);
+    assert!(err.contains("namespaces \"team\" not found"), "{err}");
+}
