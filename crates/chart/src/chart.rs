@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use gotmpl::Value;
+use rayon::prelude::*;
 
 use crate::archive::load_archive_files;
 use crate::directory::load_dir_files;
@@ -135,45 +136,59 @@ impl Chart {
             return Err(LoadError::MissingChartYaml);
         }
         chart.metadata.validate().map_err(LoadError::Validation)?;
-        for (name, files) in subcharts {
-            if name.starts_with(['_', '.']) {
-                continue;
-            }
-            let loaded = if name.ends_with(".tgz") {
-                let Some(file) = files.into_iter().next() else {
-                    continue;
-                };
-                if file.name != name {
-                    return Err(LoadError::SubchartTar {
-                        parent: chart.name().to_string(),
-                        expected: name,
-                        got: file.name,
-                    });
-                }
-                load_archive_files(&file.data[..])
-                    .and_then(|files| Chart::from_files(files, helm))
-            } else {
-                let inner: Vec<ChartFile> = files
-                    .into_iter()
-                    .filter_map(|f| {
-                        let (_, rest) = f.name.split_once('/')?;
-                        Some(ChartFile {
-                            name: rest.to_string(),
-                            data: f.data,
-                        })
-                    })
-                    .collect();
-                Chart::from_files(inner, helm)
-            };
-            let sub = loaded.map_err(|source| LoadError::Subchart {
-                name: name.clone(),
-                parent: chart.name().to_string(),
-                source: Box::new(source),
-            })?;
-            chart.dependencies.push(sub);
+        let parent = chart.name().to_string();
+        let subcharts: Vec<(String, Vec<ChartFile>)> = subcharts
+            .into_iter()
+            .filter(|(name, _)| !name.starts_with(['_', '.']))
+            .collect();
+        // Subcharts load in parallel; the first failure in name order is reported.
+        let loaded: Vec<Option<Result<Chart, LoadError>>> = subcharts
+            .into_par_iter()
+            .map(|(name, files)| load_subchart(&parent, name, files, helm))
+            .collect();
+        for sub in loaded.into_iter().flatten() {
+            chart.dependencies.push(sub?);
         }
         Ok(chart)
     }
+}
+
+/// One subchart from the files under `charts/<name>` (a directory) or the archive
+/// `charts/<name>.tgz`; `None` for an empty entry.
+fn load_subchart(
+    parent: &str,
+    name: String,
+    files: Vec<ChartFile>,
+    helm: HelmVersion,
+) -> Option<Result<Chart, LoadError>> {
+    let loaded = if name.ends_with(".tgz") {
+        let file = files.into_iter().next()?;
+        if file.name != name {
+            return Some(Err(LoadError::SubchartTar {
+                parent: parent.to_string(),
+                expected: name,
+                got: file.name,
+            }));
+        }
+        load_archive_files(&file.data[..]).and_then(|files| Chart::from_files(files, helm))
+    } else {
+        let inner: Vec<ChartFile> = files
+            .into_iter()
+            .filter_map(|f| {
+                let (_, rest) = f.name.split_once('/')?;
+                Some(ChartFile {
+                    name: rest.to_string(),
+                    data: f.data,
+                })
+            })
+            .collect();
+        Chart::from_files(inner, helm)
+    };
+    Some(loaded.map_err(|source| LoadError::Subchart {
+        name,
+        parent: parent.to_string(),
+        source: Box::new(source),
+    }))
 }
 
 /// A chart's `values.yaml`: Helm 4 merges every document, Helm 3 reads the first.

@@ -13,6 +13,19 @@ impl std::fmt::Display for BadPattern {
 
 /// Whether `name` matches `pattern` entirely.
 pub fn matches(pattern: &str, name: &str) -> Result<bool, BadPattern> {
+    // Fast paths for the shapes most `.helmignore` lines have: a literal name, and
+    // `*` followed by a literal suffix.
+    let is_meta = |c: char| matches!(c, '*' | '?' | '[' | '\\');
+    if !pattern.contains(is_meta) {
+        return Ok(pattern == name);
+    }
+    if let Some(suffix) = pattern.strip_prefix('*') {
+        if !suffix.contains(is_meta) {
+            return Ok(name
+                .strip_suffix(suffix)
+                .is_some_and(|head| !head.contains('/')));
+        }
+    }
     validate(pattern)?;
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
