@@ -193,22 +193,22 @@ impl Visit {
 }
 
 fn check_duplicates(releases: &[crate::schema::Rec]) -> Result<(), String> {
-    let mut seen: BTreeMap<(String, String, String), usize> = BTreeMap::new();
+    let key = |r: &crate::schema::Rec| {
+        (r.str("namespace").to_string(), r.str("name").to_string(), r.str("kubeContext").to_string())
+    };
     for r in releases {
-        let key = (r.str("namespace").to_string(), r.str("name").to_string(), r.str("kubeContext").to_string());
-        let count = seen.entry(key).or_insert(0);
-        *count += 1;
-        if *count > 1 {
-            let mut msg = format!("duplicate release \"{}\" found", r.str("name"));
-            if !r.str("namespace").is_empty() {
-                msg.push_str(&format!(" in namespace \"{}\"", r.str("namespace")));
+        let k = key(r);
+        let count = releases.iter().filter(|o| key(o) == k).count();
+        if count > 1 {
+            let (namespace, name, kube_context) = k;
+            let mut msg = format!("duplicate release \"{name}\" found");
+            if !namespace.is_empty() {
+                msg.push_str(&format!(" in namespace \"{namespace}\""));
             }
-            if !r.str("kubeContext").is_empty() {
-                msg.push_str(&format!(" in kubecontext \"{}\"", r.str("kubeContext")));
+            if !kube_context.is_empty() {
+                msg.push_str(&format!(" in kubecontext \"{kube_context}\""));
             }
-            msg.push_str(": there were 2 releases named \"");
-            msg.push_str(r.str("name"));
-            msg.push_str("\" matching specified selector");
+            msg.push_str(&format!(": there were {count} releases named \"{name}\" matching specified selector"));
             return Err(msg);
         }
     }

@@ -109,3 +109,13 @@ fn release_template_error_names_the_release_and_field() {
     );
     same_as_helmfile(&dir, &msg);
 }
+
+#[test]
+fn duplicate_releases() {
+    let (dir, msg) = load_error("duplicate", &[]);
+    assert_eq!(
+        msg,
+        "in ./helmfile.yaml: duplicate release \"web\" found in namespace \"shop\": there were 2 releases named \"web\" matching specified selector"
+    );
+    same_as_helmfile(&dir, &msg);
+}
