@@ -19,6 +19,8 @@ pub(crate) struct Visit {
     pub files: Vec<StateFile>,
     /// The first file skipped because it does not define the environment.
     pub undefined_env: Option<String>,
+    /// State files being visited (a sub-helmfile naming an ancestor is a cycle).
+    pub stack: Vec<PathBuf>,
 }
 
 /// Options of one `visitStates` call.
@@ -38,7 +40,7 @@ impl Visit {
     pub fn visit(&mut self, cwd: &Path, file_or_dir: Option<&str>, opts: &VisitOpts) -> Result<bool, StateError> {
         let mut any = false;
         for rel in find_state_files(cwd, file_or_dir)? {
-            let abs = cwd.join(&rel);
+            let abs = PathBuf::from(crate::tmpl::go_clean(&cwd.join(&rel).to_string_lossy()));
             let (dir, file) = if abs.is_dir() {
                 (abs.clone(), String::new())
             } else {
@@ -60,6 +62,31 @@ impl Visit {
                 Err(LoadFailure::Error(e)) => return Err(e),
             };
             let mut spec = loaded.spec;
+            let this = dir.join(&file);
+            for (i, hf) in spec.objs("helmfiles").iter().enumerate() {
+                let path = hf.str("path");
+                if dir.join(path) == this || path == file {
+                    return Err(StateError::Invalid {
+                        file: shown.clone(),
+                        message: format!("{file} contains a recursion into the same sub-helmfile at helmfiles[{i}]"),
+                    });
+                }
+                if path == "." {
+                    return Err(StateError::Invalid {
+                        file: shown.clone(),
+                        message: format!(
+                            "{file} contains a recursion into the the directory containing this helmfile at helmfiles[{i}]"
+                        ),
+                    });
+                }
+            }
+            if self.stack.contains(&this) {
+                return Err(StateError::Invalid {
+                    file: shown.clone(),
+                    message: "sub-helmfiles form a cycle back to this file".into(),
+                });
+            }
+            self.stack.push(this);
             let helmfiles = self.expand_helmfiles(&dir, &spec)?;
             spec.set("helmfiles", Fv::Objs(helmfiles.clone()));
             for (i, hf) in helmfiles.iter().enumerate() {
@@ -80,6 +107,7 @@ impl Visit {
                     any = true;
                 }
             }
+            self.stack.pop();
             self.loader.shown = shown.clone();
             let ctx = self.loader.context(&dir, false);
             execute_templates(&file, &mut spec, &loaded.env, &loaded.rendered_values, &ctx).map_err(|message| {

@@ -3,6 +3,21 @@
 //! helmfile's template functions and environments, merged with bases and
 //! sub-helmfiles, releases selected with `-l`; plus the value layers each
 //! release passes to Helm, `helmfile build`/`list` output, and lint warnings.
+//!
+//! ```no_run
+//! let mut opts = state::LoadOptions::new("deploy");
+//! opts.environment = "production".into();
+//! opts.selectors = vec!["tier=backend".into()];
+//! let st = state::load(&opts)?;
+//! st.warnings.iter().for_each(|w| eprintln!("{w}"));
+//! st.check_repositories()?;
+//! for (file, release) in st.releases() {
+//!     let values = file.release_values(release)?; // secrets decrypted in memory
+//!     let deploy = file.deploy_settings(release);
+//!     println!("{} {} {} layers, context {:?}", release.name, release.chart, values.layers.len(), deploy.kube_context);
+//! }
+//! # Ok::<(), state::StateError>(())
+//! ```
 
 mod app;
 mod convert;
@@ -175,6 +190,7 @@ pub fn load(opts: &LoadOptions) -> Result<State, StateError> {
         loader,
         files: Vec::new(),
         undefined_env: None,
+        stack: Vec::new(),
     };
     let file = opts.file.as_ref().map(|f| f.to_string_lossy().into_owned());
     let visit_opts = app::VisitOpts {

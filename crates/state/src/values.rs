@@ -197,13 +197,18 @@ fn typed_value(v: &str) -> Yaml {
     Yaml::String(v.to_string())
 }
 
+/// The largest list index `--state-values-set` may name (bounds memory).
+const MAX_SET_INDEX: usize = 65_536;
+
 /// A key element `name[index]`, as `getCursor` reads it.
 fn cursor(key: &str) -> (String, Option<usize>) {
     let spaced = key.replace(['[', ']'], " ");
     let mut words = spaced.split_whitespace();
     if let (Some(name), Some(index)) = (words.next(), words.next()) {
         if let Ok(i) = index.parse::<usize>() {
-            return (name.to_string(), Some(i));
+            if i <= MAX_SET_INDEX {
+                return (name.to_string(), Some(i));
+            }
         }
     }
     (spaced, None)

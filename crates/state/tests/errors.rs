@@ -119,3 +119,12 @@ fn duplicate_releases() {
     );
     same_as_helmfile(&dir, &msg);
 }
+
+#[test]
+fn sub_helmfile_cycles_are_refused() {
+    let (_, msg) = load_error("cycle", &[]);
+    assert_eq!(
+        msg,
+        "in ./helmfile.yaml: in .helmfiles[0]: in sub/helmfile.yaml: in .helmfiles[0]: in ../helmfile.yaml: sub-helmfiles form a cycle back to this file"
+    );
+}
