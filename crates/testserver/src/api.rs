@@ -7,7 +7,8 @@ use crate::clock;
 use crate::defaults;
 use crate::managed;
 use crate::patch;
-use crate::request::{Reply, RequestInfo};
+use crate::request::{FieldValidation, Reply, RequestInfo};
+use crate::validation::{take_unknown, Unknown};
 use crate::resources::{self, Resource};
 use crate::schema::Schema;
 use crate::selectors::Selector;
@@ -363,8 +364,37 @@ impl Api {
         }
     }
 
+    /// Field validation of a decoded object: Strict fails, Warn warns, Ignore
+    /// drops undeclared fields silently.
+    fn validate(req: &RequestInfo, res: &Resource, obj: &mut Value, message: impl Fn(&[Unknown]) -> String) -> Result<Vec<String>, ApiError> {
+        let schema = Schema::builtin();
+        let unknown = take_unknown(schema, res.root_atom(schema), obj);
+        if unknown.is_empty() {
+            return Ok(Vec::new());
+        }
+        match req.field_validation() {
+            FieldValidation::Strict => Err(ApiError::bad_request(message(&unknown))),
+            FieldValidation::Warn => Ok(unknown.iter().map(|u| format!("unknown field {:?}", u.json_path)).collect()),
+            FieldValidation::Ignore => Ok(Vec::new()),
+        }
+    }
+
+    fn decoding_message(res: &Resource) -> impl Fn(&[Unknown]) -> String + '_ {
+        move |unknown: &[Unknown]| {
+            let fields: Vec<String> = unknown.iter().map(|u| format!("unknown field {:?}", u.json_path)).collect();
+            format!(
+                "{} in version {:?} cannot be handled as a {}: strict decoding error: {}",
+                res.kind,
+                res.version,
+                res.kind,
+                fields.join(", ")
+            )
+        }
+    }
+
     fn create(self: &Arc<Self>, req: &RequestInfo, t: &Target) -> Result<Reply, ApiError> {
         let mut obj = req.body_value()?;
+        let warnings = Self::validate(req, &t.resource, &mut obj, Self::decoding_message(&t.resource))?;
         let now = clock::now();
         let name = self.prepare_create(t, &mut obj, &now)?;
         let schema = Schema::builtin();
@@ -378,12 +408,12 @@ impl Api {
             return Err(ApiError::already_exists(&t.resource, &name));
         }
         if req.dry_run() {
-            return Ok(Reply::json(201, obj));
+            return Ok(Reply::json(201, obj).with_warnings(warnings));
         }
         let stored = objects.put(&self.events, key.clone(), obj);
         drop(objects);
         self.after_write(&t.resource, &key);
-        Ok(Reply::json(201, stored))
+        Ok(Reply::json(201, stored).with_warnings(warnings))
     }
 
     /// Writes `new` over `old` (both full objects): preconditions, preserved
@@ -498,7 +528,8 @@ impl Api {
     }
 
     fn update(self: &Arc<Self>, req: &RequestInfo, t: &Target) -> Result<Reply, ApiError> {
-        let new = req.body_value()?;
+        let mut new = req.body_value()?;
+        let warnings = Self::validate(req, &t.resource, &mut new, Self::decoding_message(&t.resource))?;
         let name = t.name.clone().unwrap_or_default();
         let key = Self::key(&t.resource, t.namespace.as_deref().unwrap_or_default(), &name);
         let manager = req.field_manager();
@@ -510,7 +541,7 @@ impl Api {
         let (code, obj) = self.commit(&mut objects, t, &key, &old, new, Some(&manager), req.dry_run())?;
         drop(objects);
         self.after_write(&t.resource, &key);
-        Ok(Reply::json(code, obj))
+        Ok(Reply::json(code, obj).with_warnings(warnings))
     }
 
     fn patch(self: &Arc<Self>, req: &RequestInfo, t: &Target) -> Result<Reply, ApiError> {
@@ -545,14 +576,32 @@ impl Api {
             other => return Err(ApiError::unsupported_media(other)),
         }
         .map_err(|e| ApiError::new(422, "Invalid", e.to_string()))?;
+        let mut patched = patched;
+        let warnings = Self::validate(req, &t.resource, &mut patched, |unknown: &[Unknown]| {
+            let fields: Vec<String> = unknown.iter().map(|u| format!("unknown field {:?}", u.json_path)).collect();
+            format!("strict decoding error: {}", fields.join(", "))
+        })?;
         let (code, obj) = self.commit(&mut objects, t, &key, &old, patched, Some(&manager), req.dry_run())?;
         drop(objects);
         self.after_write(&t.resource, &key);
-        Ok(Reply::json(code, obj))
+        Ok(Reply::json(code, obj).with_warnings(warnings))
     }
 
     fn server_side_apply(self: &Arc<Self>, req: &RequestInfo, t: &Target) -> Result<Reply, ApiError> {
-        let applied = req.body_value()?;
+        let mut applied = req.body_value()?;
+        if applied.pointer("/metadata/managedFields").is_some_and(|m| !m.is_null()) {
+            return Err(ApiError::bad_request("metadata.managedFields must be nil"));
+        }
+        let ns_name = format!("{}/{}", t.namespace.clone().unwrap_or_default(), t.name.clone().unwrap_or_default());
+        let warnings = Self::validate(req, &t.resource, &mut applied, |unknown: &[Unknown]| {
+            let fields: Vec<String> = unknown.iter().map(|u| format!("{}: field not declared in schema", u.smd_path)).collect();
+            format!(
+                "failed to create typed patch object ({ns_name}; {}, Kind={}): {}",
+                t.resource.api_version(),
+                t.resource.kind,
+                fields.join("\n")
+            )
+        })?;
         let Some(manager) = req.query("fieldManager").filter(|m| !m.is_empty()) else {
             return Err(ApiError::bad_request("PATCH /apply requires fieldManager to be set"));
         };
@@ -594,7 +643,7 @@ impl Api {
                 let (code, obj) = self.commit(&mut objects, t, &key, &live, merged, None, req.dry_run())?;
                 drop(objects);
                 self.after_write(res, &key);
-                Ok(Reply::json(code, obj))
+                Ok(Reply::json(code, obj).with_warnings(warnings))
             }
             None => {
                 if !sub.is_empty() {
@@ -617,12 +666,12 @@ impl Api {
                     meta_mut(&mut obj).insert("managedFields".into(), mf);
                 }
                 if req.dry_run() {
-                    return Ok(Reply::json(201, obj));
+                    return Ok(Reply::json(201, obj).with_warnings(warnings));
                 }
                 let stored = objects.put(&self.events, key.clone(), obj);
                 drop(objects);
                 self.after_write(res, &key);
-                Ok(Reply::json(201, stored))
+                Ok(Reply::json(201, stored).with_warnings(warnings))
             }
         }
     }

@@ -29,6 +29,7 @@ mod status;
 mod store;
 mod table;
 mod tls;
+mod validation;
 mod watch;
 
 pub use controllers::{DELAY_ANNOTATION, FAIL_ANNOTATION};

@@ -18,19 +18,46 @@ pub struct RequestInfo {
 }
 
 pub enum Reply {
-    Json { code: u16, body: Value, content_type: String },
+    Json { code: u16, body: Value, content_type: String, warnings: Vec<String> },
     Stream(mpsc::Receiver<Bytes>),
 }
 
 impl Reply {
     pub fn json(code: u16, body: Value) -> Reply {
-        Reply::Json { code, body, content_type: "application/json".into() }
+        Reply::Json { code, body, content_type: "application/json".into(), warnings: Vec::new() }
     }
+
+    /// Adds `Warning` headers, as kubectl prints them.
+    pub fn with_warnings(self, extra: Vec<String>) -> Reply {
+        match self {
+            Reply::Json { code, body, content_type, mut warnings } => {
+                warnings.extend(extra);
+                Reply::Json { code, body, content_type, warnings }
+            }
+            other => other,
+        }
+    }
+}
+
+/// How the request asks unknown fields to be treated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldValidation {
+    Strict,
+    Warn,
+    Ignore,
 }
 
 impl RequestInfo {
     pub fn query(&self, name: &str) -> Option<&str> {
         self.query.get(name).and_then(|v| v.first()).map(String::as_str)
+    }
+
+    pub fn field_validation(&self) -> FieldValidation {
+        match self.query("fieldValidation") {
+            Some("Strict") => FieldValidation::Strict,
+            Some("Ignore") => FieldValidation::Ignore,
+            _ => FieldValidation::Warn,
+        }
     }
 
     pub fn is_watch(&self) -> bool {

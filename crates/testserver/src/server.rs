@@ -53,7 +53,16 @@ fn full(code: u16, content_type: &str, body: Vec<u8>) -> Response<Body> {
 
 fn render(reply: Reply) -> Response<Body> {
     match reply {
-        Reply::Json { code, body, content_type } => full(code, &content_type, body.to_string().into_bytes()),
+        Reply::Json { code, body, content_type, warnings } => {
+            let mut resp = full(code, &content_type, body.to_string().into_bytes());
+            for w in warnings {
+                let text = format!("299 - \"{}\"", w.replace('\\', "\\\\").replace('"', "\\\""));
+                if let Ok(v) = hyper::header::HeaderValue::from_str(&text) {
+                    resp.headers_mut().append(hyper::header::WARNING, v);
+                }
+            }
+            resp
+        }
         Reply::Stream(rx) => {
             let mut resp = Response::new(BoxBody::new(ChannelBody(rx)));
             resp.headers_mut().insert(
@@ -138,7 +147,8 @@ async fn route(shared: &Shared, req: &mut RequestInfo) -> Result<Reply, ApiError
     let api = &shared.api;
     let resources = api.resources();
     let aggregated = req.accept.contains("as=APIGroupDiscoveryList");
-    let discovery_reply = |body| Reply::Json { code: 200, body, content_type: discovery::AGGREGATED_CONTENT_TYPE.into() };
+    let discovery_reply =
+        |body| Reply::Json { code: 200, body, content_type: discovery::AGGREGATED_CONTENT_TYPE.into(), warnings: Vec::new() };
     let path = req.path.trim_end_matches('/').to_string();
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     match segs.as_slice() {

@@ -216,3 +216,23 @@ fn create_commands_send_protobuf_that_the_server_decodes() {
     let err = c.fails(&k, &["get", "namespace", "team"], None);
     assert!(err.contains("namespaces \"team\" not found"), "{err}");
 }
+
+#[test]
+fn unknown_fields_fail_strict_validation_and_warn_otherwise() {
+    let k = kubectl_or_skip!();
+    let c = Cluster::start();
+    let bad = DEPLOYMENT.replace("  replicas: 2\n", "  replicas: 2\n  foo: bar\n");
+    let err = c.fails(&k, &["apply", "--server-side", "-f", "-"], Some(&bad));
+    assert!(
+        err.contains("Error from server (BadRequest): failed to create typed patch object (default/web; apps/v1, Kind=Deployment): .spec.foo: field not declared in schema"),
+        "{err}"
+    );
+    let err = c.fails(&k, &["create", "-f", "-"], Some(&bad));
+    assert!(
+        err.contains("Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.foo\""),
+        "{err}"
+    );
+    let out = c.run(&k, &["create", "--validate=warn", "-f", "-"], Some(&bad));
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Warning: unknown field \"spec.foo\""));
+}
