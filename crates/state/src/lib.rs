@@ -140,6 +140,9 @@ pub struct Release {
     pub create_namespace: Option<bool>,
     /// Whether the release's `condition` is met by the environment values.
     pub enabled: bool,
+    /// `apiVersions` / `kubeVersion` for Helm's capabilities (release, else state).
+    pub api_versions: Vec<String>,
+    pub kube_version: String,
     spec: Rec,
 }
 
@@ -351,6 +354,8 @@ impl Release {
             kube_context: r.str("kubeContext").into(),
             create_namespace: r.opt_bool("createNamespace"),
             enabled: release::condition_enabled(r, values).unwrap_or(false),
+            api_versions: r.strs("apiVersions"),
+            kube_version: r.str("kubeVersion").into(),
             spec: r.clone(),
         }
     }

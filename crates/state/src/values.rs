@@ -31,6 +31,8 @@ pub struct ReleaseValues {
     pub set: Vec<String>,
     /// `--set-file key=path` entries.
     pub set_file: Vec<String>,
+    /// Missing files skipped because of `missingFileHandler: Warn`.
+    pub warnings: Vec<String>,
 }
 
 fn escape(s: &str) -> String {
@@ -122,6 +124,7 @@ pub(crate) fn release_values(file: &StateFile, release: &Release) -> Result<Rele
             out.set.push(format!("{name}={{{}}}", items.join(",")));
         }
     }
+    out.warnings = loader.warnings;
     Ok(out)
 }
 

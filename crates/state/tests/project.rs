@@ -143,6 +143,7 @@ fn value_layers_in_helm_order() {
     let (file, db) = release("db");
     let v = file.release_values(db).expect("a missing file is only a warning with missingFileHandler: Warn");
     assert!(v.layers.is_empty());
+    assert_eq!(v.warnings, ["skipping missing values file matching \"values/db-default.yaml\""]);
 }
 
 #[test]
