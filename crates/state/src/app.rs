@@ -37,23 +37,44 @@ pub(crate) struct VisitOpts {
 
 impl Visit {
     /// Returns whether any release was processed in this file or below.
-    pub fn visit(&mut self, cwd: &Path, file_or_dir: Option<&str>, opts: &VisitOpts) -> Result<bool, StateError> {
+    pub fn visit(
+        &mut self,
+        cwd: &Path,
+        file_or_dir: Option<&str>,
+        opts: &VisitOpts,
+    ) -> Result<bool, StateError> {
         let mut any = false;
         for rel in find_state_files(cwd, file_or_dir)? {
             let abs = PathBuf::from(crate::tmpl::go_clean(&cwd.join(&rel).to_string_lossy()));
             let (dir, file) = if abs.is_dir() {
                 (abs.clone(), String::new())
             } else {
-                let dir = abs.parent().map(Path::to_path_buf).unwrap_or_else(|| cwd.to_path_buf());
-                let file = abs.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+                let dir = abs
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| cwd.to_path_buf());
+                let file = abs
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 (dir, file)
             };
-            let rel_dir = Path::new(&rel).parent().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
-            let rel_dir = if rel_dir.is_empty() { ".".to_string() } else { rel_dir };
+            let rel_dir = Path::new(&rel)
+                .parent()
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let rel_dir = if rel_dir.is_empty() {
+                ".".to_string()
+            } else {
+                rel_dir
+            };
             let shown = format!("{}{rel_dir}/{file}", opts.prefix);
             self.loader.shown = shown.clone();
             let overrode = self.overrode_env(opts)?;
-            let loaded = match self.loader.load_file(&dir, &file, None, overrode.as_ref(), true) {
+            let loaded = match self
+                .loader
+                .load_file(&dir, &file, None, overrode.as_ref(), true)
+            {
                 Ok(l) => l,
                 Err(LoadFailure::UndefinedEnv) => {
                     self.undefined_env.get_or_insert(shown);
@@ -91,7 +112,9 @@ impl Visit {
             spec.set("helmfiles", Fv::Objs(helmfiles.clone()));
             for (i, hf) in helmfiles.iter().enumerate() {
                 let env_values = hf.obj("environment").anys("values");
-                let selectors = if (!hf.vals.contains_key("selectors")) || hf.opt_bool("selectorsInherited") == Some(true) {
+                let selectors = if (!hf.vals.contains_key("selectors"))
+                    || hf.opt_bool("selectorsInherited") == Some(true)
+                {
                     opts.selectors.clone()
                 } else {
                     hf.strs("selectors")
@@ -110,17 +133,21 @@ impl Visit {
             self.stack.pop();
             self.loader.shown = shown.clone();
             let ctx = self.loader.context(&dir, false);
-            execute_templates(&file, &mut spec, &loaded.env, &loaded.rendered_values, &ctx).map_err(|message| {
-                StateError::ReleaseTemplate {
+            execute_templates(&file, &mut spec, &loaded.env, &loaded.rendered_values, &ctx)
+                .map_err(|message| StateError::ReleaseTemplate {
                     file: shown.clone(),
                     name: file.clone(),
                     message,
-                }
-            })?;
+                })?;
             let installed: BTreeMap<String, bool> = spec
                 .objs("releases")
                 .iter()
-                .map(|r| (r.str("name").to_string(), r.opt_bool("installed").unwrap_or(true)))
+                .map(|r| {
+                    (
+                        r.str("name").to_string(),
+                        r.opt_bool("installed").unwrap_or(true),
+                    )
+                })
                 .collect();
             let mut releases = spec.objs("releases");
             for r in releases.iter_mut() {
@@ -147,9 +174,14 @@ impl Visit {
                 })?
             };
             for r in &selected {
-                crate::release::condition_enabled(r, &loaded.rendered_values).map_err(|e| StateError::Invalid {
-                    file: shown.clone(),
-                    message: format!("[failed to parse condition in release {}: {e}]", r.str("name")),
+                crate::release::condition_enabled(r, &loaded.rendered_values).map_err(|e| {
+                    StateError::Invalid {
+                        file: shown.clone(),
+                        message: format!(
+                            "[failed to parse condition in release {}: {e}]",
+                            r.str("name")
+                        ),
+                    }
                 })?;
             }
             check_duplicates(&selected).map_err(|message| StateError::Invalid {
@@ -183,9 +215,12 @@ impl Visit {
             return Ok(None);
         }
         let ctx = Env::new(&self.loader.env_name);
-        let values: Pairs =
-            self.loader
-                .load_values_entries(&opts.callee_dir, Some("Error"), &opts.override_values, Some(&ctx))?;
+        let values: Pairs = self.loader.load_values_entries(
+            &opts.callee_dir,
+            Some("Error"),
+            &opts.override_values,
+            Some(&ctx),
+        )?;
         Ok(Some(Env {
             name: self.loader.env_name.clone(),
             values,
@@ -194,7 +229,11 @@ impl Visit {
     }
 
     /// `ExpandedHelmfiles`: sub-helmfile globs expanded.
-    fn expand_helmfiles(&mut self, dir: &Path, spec: &crate::schema::Rec) -> Result<Vec<crate::schema::Rec>, StateError> {
+    fn expand_helmfiles(
+        &mut self,
+        dir: &Path,
+        spec: &crate::schema::Rec,
+    ) -> Result<Vec<crate::schema::Rec>, StateError> {
         let mut out = Vec::new();
         for hf in spec.objs("helmfiles") {
             let path = hf.str("path").to_string();
@@ -206,7 +245,9 @@ impl Visit {
                         message: format!("no matches for path: {path}"),
                     });
                 }
-                self.loader.warnings.push(format!("no matches for path: {path}"));
+                self.loader
+                    .warnings
+                    .push(format!("no matches for path: {path}"));
                 continue;
             }
             for m in matches {
@@ -222,7 +263,11 @@ impl Visit {
 
 fn check_duplicates(releases: &[crate::schema::Rec]) -> Result<(), String> {
     let key = |r: &crate::schema::Rec| {
-        (r.str("namespace").to_string(), r.str("name").to_string(), r.str("kubeContext").to_string())
+        (
+            r.str("namespace").to_string(),
+            r.str("name").to_string(),
+            r.str("kubeContext").to_string(),
+        )
     };
     for r in releases {
         let k = key(r);
@@ -236,7 +281,9 @@ fn check_duplicates(releases: &[crate::schema::Rec]) -> Result<(), String> {
             if !kube_context.is_empty() {
                 msg.push_str(&format!(" in kubecontext \"{kube_context}\""));
             }
-            msg.push_str(&format!(": there were {count} releases named \"{name}\" matching specified selector"));
+            msg.push_str(&format!(
+                ": there were {count} releases named \"{name}\" matching specified selector"
+            ));
             return Err(msg);
         }
     }
@@ -253,7 +300,9 @@ fn find_state_files(cwd: &Path, specified: Option<&str>) -> Result<Vec<String>, 
                 return Ok(vec![p.to_string()]);
             }
             if !abs.is_dir() {
-                return Err(StateError::NoStateFile(format!("specified state file {p} is not found")));
+                return Err(StateError::NoStateFile(format!(
+                    "specified state file {p} is not found"
+                )));
             }
             p.to_string()
         }
@@ -262,7 +311,8 @@ fn find_state_files(cwd: &Path, specified: Option<&str>) -> Result<Vec<String>, 
             let gotmpl = cwd.join("helmfile.yaml.gotmpl").is_file();
             if plain && gotmpl {
                 return Err(StateError::NoStateFile(
-                    "both helmfile.yaml and helmfile.yaml.gotmpl exist. Please remove one of them".into(),
+                    "both helmfile.yaml and helmfile.yaml.gotmpl exist. Please remove one of them"
+                        .into(),
                 ));
             }
             let default = if plain {

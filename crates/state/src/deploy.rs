@@ -30,15 +30,22 @@ pub(crate) fn settings(file: &StateFile, r: &Release) -> DeploySettings {
         .get(&file.env.name)
         .map(|e| e.str("kubeContext").to_string())
         .unwrap_or_default();
-    let kube_context = [r.kube_context.clone(), env_context, defaults.str("kubeContext").to_string()]
-        .into_iter()
-        .find(|c| !c.is_empty())
-        .unwrap_or_default();
+    let kube_context = [
+        r.kube_context.clone(),
+        env_context,
+        defaults.str("kubeContext").to_string(),
+    ]
+    .into_iter()
+    .find(|c| !c.is_empty())
+    .unwrap_or_default();
     let flag = |key: &str| match spec.opt_bool(key) {
         Some(v) => v,
         None => defaults.opt_bool(key).unwrap_or(false),
     };
-    let timeout = spec.opt_int("timeout").or(defaults.opt_int("timeout")).filter(|t| *t != 0);
+    let timeout = spec
+        .opt_int("timeout")
+        .or(defaults.opt_int("timeout"))
+        .filter(|t| *t != 0);
     DeploySettings {
         kube_context,
         wait: flag("wait"),
@@ -52,6 +59,8 @@ pub(crate) fn settings(file: &StateFile, r: &Release) -> DeploySettings {
         verify: flag("verify"),
         devel: flag("devel"),
         skip_deps: flag("skipDeps"),
-        history_max: spec.opt_int("historyMax").or(defaults.opt_int("historyMax")),
+        history_max: spec
+            .opt_int("historyMax")
+            .or(defaults.opt_int("historyMax")),
     }
 }

@@ -62,7 +62,10 @@ impl Env {
             type_name: "environment.Environment",
             fields: vec![
                 ("Name".into(), Value::from(self.name.as_str())),
-                ("KubeContext".into(), Value::from(self.kube_context.as_str())),
+                (
+                    "KubeContext".into(),
+                    Value::from(self.kube_context.as_str()),
+                ),
                 ("Values".into(), map_value(&self.values)),
                 ("Defaults".into(), map_value(&self.defaults)),
             ],

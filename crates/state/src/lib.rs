@@ -28,6 +28,7 @@ mod glob;
 mod lint;
 mod loader;
 mod output;
+mod plan;
 mod policy;
 mod release;
 mod schema;
@@ -42,6 +43,7 @@ use std::sync::Arc;
 
 pub use deploy::DeploySettings;
 pub use error::StateError;
+pub use plan::{release_id, PlanError};
 pub use values::{ReleaseValues, ValueLayer};
 
 use env::{Env, Pairs};
@@ -181,7 +183,10 @@ pub fn load(opts: &LoadOptions) -> Result<State, StateError> {
     if !opts.state_values_set.is_empty() {
         override_values.push(values::parse_state_values_set(&opts.state_values_set, true));
     } else if !opts.state_values_set_string.is_empty() {
-        override_values.push(values::parse_state_values_set(&opts.state_values_set_string, false));
+        override_values.push(values::parse_state_values_set(
+            &opts.state_values_set_string,
+            false,
+        ));
     }
     let working_dir = std::path::absolute(&opts.working_dir)
         .map(|p| PathBuf::from(tmpl::go_clean(&p.to_string_lossy())))
@@ -234,7 +239,9 @@ pub fn load(opts: &LoadOptions) -> Result<State, StateError> {
 impl State {
     /// Every selected release with the state file it belongs to.
     pub fn releases(&self) -> impl Iterator<Item = (&StateFile, &Release)> {
-        self.files.iter().flat_map(|f| f.releases.iter().map(move |r| (f, r)))
+        self.files
+            .iter()
+            .flat_map(|f| f.releases.iter().map(move |r| (f, r)))
     }
 
     /// What `helmfile build` prints on stdout.
@@ -275,7 +282,11 @@ impl StateFile {
         env_lookup: EnvLookup,
         allow_exec: bool,
     ) -> StateFile {
-        let repositories = spec.objs("repositories").iter().map(Repository::from_rec).collect();
+        let repositories = spec
+            .objs("repositories")
+            .iter()
+            .map(Repository::from_rec)
+            .collect();
         let releases = spec
             .objs("releases")
             .iter()

@@ -13,7 +13,12 @@ pub(crate) fn unused_files(state: &State) -> Vec<String> {
     for file in &state.files {
         for r in &file.releases {
             let prefix = r.spec.str("valuesPathPrefix").to_string();
-            for entry in r.spec.anys("values").into_iter().chain(r.spec.anys("secrets")) {
+            for entry in r
+                .spec
+                .anys("values")
+                .into_iter()
+                .chain(r.spec.anys("secrets"))
+            {
                 if let Yaml::String(s) = entry {
                     used.extend(crate::glob::glob(&file.dir().join(format!("{prefix}{s}"))));
                 }

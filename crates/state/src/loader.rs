@@ -62,10 +62,10 @@ impl Loader {
         }
     }
 
-    fn values_context(&self, file: &Path) -> Context {
+    fn values_context(&self, file: &Path, base: &Path) -> Context {
         let dir = file.parent().unwrap_or(Path::new("/"));
         let mut ctx = self.context(dir, false);
-        ctx.shown_dir = go_clean(&dir.to_string_lossy());
+        ctx.shown_dir = shown_path(base, dir);
         ctx
     }
 
@@ -105,8 +105,16 @@ impl Loader {
                 (None, Some(o)) => Some(o.clone()),
                 (None, None) => None,
             };
-            let current =
-                self.parse_and_load(&rendered, dir, file, false, evaluate_bases, merged_ctx.as_ref(), None, true)?;
+            let current = self.parse_and_load(
+                &rendered,
+                dir,
+                file,
+                false,
+                evaluate_bases,
+                merged_ctx.as_ref(),
+                None,
+                true,
+            )?;
             let merged = match result.take() {
                 None => current,
                 Some(mut prev) => {
@@ -119,7 +127,11 @@ impl Loader {
             env = Some(merged.env.clone());
             let environments = merged.spec.obj_map("environments");
             let name = &merged.env.name;
-            if !environments.is_empty() && evaluate_bases && name != DEFAULT_ENV && !environments.contains_key(name) {
+            if !environments.is_empty()
+                && evaluate_bases
+                && name != DEFAULT_ENV
+                && !environments.contains_key(name)
+            {
                 return Err(LoadFailure::UndefinedEnv);
             }
             result = Some(merged);
@@ -154,11 +166,20 @@ impl Loader {
         let final_env = inherited.merge(Some(&rendered_env)).merge(overrode);
         let vals = final_env.merged_values();
         let data = environment_data(&final_env, "", &vals);
-        self.context(dir, false).render(part, &data).map_err(|e| e.message)
+        self.context(dir, false)
+            .render(part, &data)
+            .map_err(|e| e.message)
     }
 
     /// `renderPrestate`: the environment a tolerant render of the part yields.
-    fn first_pass(&mut self, dir: &Path, id: &str, part: &str, first: &Env, overrode: Option<&Env>) -> Env {
+    fn first_pass(
+        &mut self,
+        dir: &Path,
+        id: &str,
+        part: &str,
+        first: &Env,
+        overrode: Option<&Env>,
+    ) -> Env {
         let init = first.merge(overrode);
         let data = environment_data(&init, "", &Pairs::new());
         let output = match self.context(dir, true).render(part, &data) {
@@ -171,7 +192,16 @@ impl Loader {
         let sanitized = output.replace("<no value>", "");
         let warnings = self.warnings.len();
         let used = self.used_files.len();
-        let result = self.parse_and_load(&sanitized, dir, id, true, false, Some(first), overrode, false);
+        let result = self.parse_and_load(
+            &sanitized,
+            dir,
+            id,
+            true,
+            false,
+            Some(first),
+            overrode,
+            false,
+        );
         self.warnings.truncate(warnings);
         self.used_files.truncate(used);
         match result {
@@ -241,7 +271,11 @@ impl Loader {
             let doc = match composer.next_document() {
                 Ok(Some(doc)) => doc,
                 Ok(None) => break,
-                Err(e) => return Err(yaml_error(format!("reading document at index {index}: {e}"))),
+                Err(e) => {
+                    return Err(yaml_error(format!(
+                        "reading document at index {index}: {e}"
+                    )))
+                }
             };
             let value = goyaml::decode::decode_document(&doc, strict)
                 .map_err(|e| yaml_error(format!("reading document at index {index}: {e}")))?;
@@ -253,7 +287,9 @@ impl Loader {
                     .and_then(|(field, _)| key_line(content, field))
                     .map(|l| format!("line {l}: "))
                     .unwrap_or_default();
-                yaml_error(format!("reading document at index {index}: yaml: unmarshal errors:\n  {line}{e}"))
+                yaml_error(format!(
+                    "reading document at index {index}: yaml: unmarshal errors:\n  {line}{e}"
+                ))
             })?;
             merge_append(&mut spec, &rec, &RELEASE_SET_SPEC);
         }
@@ -301,26 +337,32 @@ impl Loader {
         let mut kube_context = String::new();
         if let Some(env_spec) = environments.get(&name) {
             kube_context = env_spec.str("kubeContext").to_string();
-            let handler = env_spec.vals.get("missingFileHandler").and_then(|v| match v {
-                Fv::Str(s) => Some(s.clone()),
-                _ => None,
-            });
+            let handler = env_spec
+                .vals
+                .get("missingFileHandler")
+                .and_then(|v| match v {
+                    Fv::Str(s) => Some(s.clone()),
+                    _ => None,
+                });
             let mut secret_vals = Pairs::new();
             for entry in env_spec.strs("secrets") {
                 for path in self
                     .resolve_file(dir, handler.as_deref(), "environment values", &entry)
                     .map_err(|e| state_load_error(file, e))?
                 {
-                    let decrypted = decrypt_file(&path, &self.env_lookup)
-                        .map_err(|message| StateError::Secrets {
+                    let decrypted = decrypt_file(&path, &self.env_lookup).map_err(|message| {
+                        StateError::Secrets {
                             file: self.shown.clone(),
                             secrets: entry.clone(),
                             message,
-                        })?;
+                        }
+                    })?;
                     self.used_files.push(path.clone());
                     let parsed = parse_values_map(&decrypted).map_err(|e| StateError::Values {
                         file: self.shown.clone(),
-                        message: format!("failed to load environment secrets file \"{entry}\": {e}"),
+                        message: format!(
+                            "failed to load environment secrets file \"{entry}\": {e}"
+                        ),
                     })?;
                     crate::convert::merge_values(&mut secret_vals, &parsed);
                 }
@@ -329,7 +371,11 @@ impl Loader {
                 .load_values_entries(dir, handler.as_deref(), &env_spec.anys("values"), ctx_env)
                 .map_err(|e| state_load_error(file, e))?;
             crate::convert::merge_values(&mut values, &secret_vals);
-        } else if ctx_env.is_none() && overrode.is_none() && name != DEFAULT_ENV && fail_on_missing_env {
+        } else if ctx_env.is_none()
+            && overrode.is_none()
+            && name != DEFAULT_ENV
+            && fail_on_missing_env
+        {
             return Err(LoadFailure::UndefinedEnv);
         }
         let own = Env {
@@ -366,10 +412,14 @@ impl Loader {
                         self.used_files.push(path.clone());
                         let env = ctx_env.cloned().unwrap_or_else(|| Env::new(&self.env_name));
                         let data = environment_data(&env, "", &Pairs::new());
-                        let shown = go_clean(&path.to_string_lossy());
-                        let bytes = self.render_to_bytes(&path, &data).map_err(|e| StateError::Values {
-                            file: self.shown.clone(),
-                            message: format!("failed to load environment values file \"{shown}\": {e}"),
+                        let shown = shown_path(dir, &path);
+                        let bytes = self.render_to_bytes(&path, dir, &data).map_err(|e| {
+                            StateError::Values {
+                                file: self.shown.clone(),
+                                message: format!(
+                                    "failed to load environment values file \"{shown}\": {e}"
+                                ),
+                            }
                         })?;
                         let parsed = parse_values_map(&bytes).map_err(|e| StateError::Values {
                             file: self.shown.clone(),
@@ -397,13 +447,18 @@ impl Loader {
     }
 
     /// `FileRenderer.RenderToBytes`: `.gotmpl` files are rendered.
-    pub fn render_to_bytes(&self, path: &Path, data: &gotmpl::Value) -> Result<String, String> {
-        let shown = go_clean(&path.to_string_lossy());
+    pub fn render_to_bytes(
+        &self,
+        path: &Path,
+        base: &Path,
+        data: &gotmpl::Value,
+    ) -> Result<String, String> {
+        let shown = shown_path(base, path);
         let text = std::fs::read(path)
             .map(|b| String::from_utf8_lossy(&b).into_owned())
             .map_err(|e| format!("failed to load [{shown}]: {e}"))?;
         if path.extension().and_then(|e| e.to_str()) == Some("gotmpl") {
-            self.values_context(path)
+            self.values_context(path, base)
                 .render(&text, data)
                 .map_err(|e| format!("failed to render [{shown}], because of {}", e.message))
         } else {
@@ -449,10 +504,25 @@ impl Loader {
     }
 }
 
+/// A path as helmfile shows it: relative to the state file's directory
+/// (helmfile runs there) when inside it.
+pub(crate) fn shown_path(base: &Path, path: &Path) -> String {
+    let clean = go_clean(&path.to_string_lossy());
+    let base = go_clean(&base.to_string_lossy());
+    match Path::new(&clean).strip_prefix(&base) {
+        Ok(rel) if rel.as_os_str().is_empty() => ".".into(),
+        Ok(rel) => rel.to_string_lossy().into_owned(),
+        Err(_) => clean,
+    }
+}
+
 /// helmfile's `StateLoadError` wrapping of environment loading errors.
 fn state_load_error(file: &str, e: StateError) -> StateError {
     match e {
-        StateError::Values { file: shown, message } => StateError::Values {
+        StateError::Values {
+            file: shown,
+            message,
+        } => StateError::Values {
             file: shown,
             message: format!("failed to read {file}: {message}"),
         },
@@ -463,12 +533,14 @@ fn state_load_error(file: &str, e: StateError) -> StateError {
 /// The 1-based line where `key:` first appears as a mapping key.
 fn key_line(content: &str, key: &str) -> Option<usize> {
     let wanted = format!("{key}:");
-    content.lines().position(|line| {
-        let t = line.trim_start();
-        let t = t.strip_prefix("- ").map(str::trim_start).unwrap_or(t);
-        t.starts_with(&wanted)
-    })
-    .map(|i| i + 1)
+    content
+        .lines()
+        .position(|line| {
+            let t = line.trim_start();
+            let t = t.strip_prefix("- ").map(str::trim_start).unwrap_or(t);
+            t.starts_with(&wanted)
+        })
+        .map(|i| i + 1)
 }
 
 /// go-yaml v2 `Unmarshal` into `map[string]any`.
@@ -479,12 +551,14 @@ pub(crate) fn parse_values_map(text: &str) -> Result<Pairs, String> {
             Yaml::Map(p) => Ok(p),
             _ => Ok(Pairs::new()),
         },
-        other => Err(format!(
+        other => {
+            Err(format!(
             "yaml: unmarshal errors:\n  line 1: cannot unmarshal {} into map[string]interface {{}}",
             match other {
                 Yaml::Seq(_) => "!!seq".to_string(),
                 v => format!("!!str `{}`", crate::typed::scalar_text(&v).unwrap_or_default()),
             }
-        )),
+        ))
+        }
     }
 }

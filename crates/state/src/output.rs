@@ -27,10 +27,18 @@ pub(crate) fn build(file: &StateFile) -> String {
 
 /// The `list` table.
 pub(crate) fn list(state: &State) -> String {
-    let mut rows: Vec<Vec<String>> = vec![["NAME", "NAMESPACE", "ENABLED", "INSTALLED", "LABELS", "CHART", "VERSION"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()];
+    let mut rows: Vec<Vec<String>> = vec![[
+        "NAME",
+        "NAMESPACE",
+        "ENABLED",
+        "INSTALLED",
+        "LABELS",
+        "CHART",
+        "VERSION",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()];
     for (file, r) in state.releases() {
         let mut labels = r.labels.clone();
         labels.extend(file.spec.str_map("commonLabels"));
@@ -47,7 +55,12 @@ pub(crate) fn list(state: &State) -> String {
     }
     let columns = rows.first().map_or(0, Vec::len);
     let widths: Vec<usize> = (0..columns)
-        .map(|c| rows.iter().map(|row| row[c].chars().count()).max().unwrap_or(0))
+        .map(|c| {
+            rows.iter()
+                .map(|row| row[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut out = String::new();
     for (i, row) in rows.iter().enumerate() {

@@ -42,7 +42,9 @@ pub(crate) fn check(file: &str, content: &str) -> Option<String> {
     }
     let mut seen: Vec<String> = Vec::new();
     for k in top_keys(content, true) {
-        if (k == "environments" || k == "releases" || k == "---") && (k == "---" || !seen.contains(&k)) {
+        if (k == "environments" || k == "releases" || k == "---")
+            && (k == "---" || !seen.contains(&k))
+        {
             seen.push(k);
         }
     }

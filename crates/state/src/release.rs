@@ -35,7 +35,10 @@ pub(crate) fn release_data(env: &Env, release: &Rec, values: &Pairs) -> Value {
             ("Namespace".into(), Value::from(release.str("namespace"))),
             ("Labels".into(), labels),
             ("Chart".into(), Value::from(release.str("chart"))),
-            ("KubeContext".into(), Value::from(release.str("kubeContext"))),
+            (
+                "KubeContext".into(),
+                Value::from(release.str("kubeContext")),
+            ),
         ],
     }));
     let values = map_value(values);
@@ -54,7 +57,11 @@ pub(crate) fn release_data(env: &Env, release: &Rec, values: &Pairs) -> Value {
 }
 
 /// `releaseWithInheritedTemplate`.
-pub(crate) fn inherit(r: &Rec, templates: &BTreeMap<String, Rec>, path: &[String]) -> Result<Rec, String> {
+pub(crate) fn inherit(
+    r: &Rec,
+    templates: &BTreeMap<String, Rec>,
+    path: &[String],
+) -> Result<Rec, String> {
     let mut merged = Rec::default();
     for inh in r.objs("inherit") {
         let name = inh.str("template").to_string();
@@ -219,13 +226,19 @@ pub(crate) fn execute_templates(
     for rt in spec.objs("releases") {
         let mut release = inherit(&rt, &templates, &[]).map_err(|e| {
             if e.starts_with("cyclic") {
-                format!("unable to load release {:?} with template: {e}", rt.str("name"))
+                format!(
+                    "unable to load release {:?} with template: {e}",
+                    rt.str("name")
+                )
             } else {
                 e
             }
         })?;
         if release.str("kubeContext").is_empty() && !helm_defaults.str("kubeContext").is_empty() {
-            release.set("kubeContext", Fv::Str(helm_defaults.str("kubeContext").to_string()));
+            release.set(
+                "kubeContext",
+                Fv::Str(helm_defaults.str("kubeContext").to_string()),
+            );
         }
         let mut labels = release.str_map("labels");
         labels.extend(common_labels.clone());
@@ -241,11 +254,17 @@ pub(crate) fn execute_templates(
         for _ in 0..6 {
             let data = release_data(env, &prev, values);
             let r = execute_expressions(&release, ctx, &data).map_err(|e| {
-                format!("failed executing templates in release \"{file}\".\"{}\": {e}", release.str("name"))
+                format!(
+                    "failed executing templates in release \"{file}\".\"{}\": {e}",
+                    release.str("name")
+                )
             })?;
             if r == prev {
                 done = Some(update_bool_templates(r).map_err(|e| {
-                    format!("failed executing templates in release \"{file}\".\"{}\": {e}", release.str("name"))
+                    format!(
+                        "failed executing templates in release \"{file}\".\"{}\": {e}",
+                        release.str("name")
+                    )
                 })?);
                 break;
             }
@@ -258,7 +277,10 @@ pub(crate) fn execute_templates(
             ));
         };
         if r.str("chart").is_empty() {
-            return Err(format!("encountered empty chart while reading release {:?}", r.str("name")));
+            return Err(format!(
+                "encountered empty chart while reading release {:?}",
+                r.str("name")
+            ));
         }
         out.push(r);
     }
@@ -267,7 +289,11 @@ pub(crate) fn execute_templates(
 }
 
 fn update_bool_templates(mut r: Rec) -> Result<Rec, String> {
-    for (tmpl, target) in [("installedTemplate", "installed"), ("waitTemplate", "wait"), ("verifyTemplate", "verify")] {
+    for (tmpl, target) in [
+        ("installedTemplate", "installed"),
+        ("waitTemplate", "wait"),
+        ("verifyTemplate", "verify"),
+    ] {
         if let Some(Fv::Str(text)) = r.vals.remove(tmpl) {
             match goyaml::decode::unmarshal(text.as_bytes(), false) {
                 Ok(Yaml::Bool(b)) => r.set(str_key(target), Fv::Bool(b)),
@@ -280,7 +306,11 @@ fn update_bool_templates(mut r: Rec) -> Result<Rec, String> {
 }
 
 /// `ApplyOverrides`: `needs` written as `[kubecontext/][namespace/]name`.
-pub(crate) fn apply_overrides(r: &mut Rec, installed: &BTreeMap<String, bool>, warnings: &mut Vec<String>) {
+pub(crate) fn apply_overrides(
+    r: &mut Rec,
+    installed: &BTreeMap<String, bool>,
+    warnings: &mut Vec<String>,
+) {
     let needs = r.strs("needs");
     if needs.is_empty() {
         return;
@@ -326,7 +356,9 @@ pub(crate) struct LabelFilter {
 }
 
 fn label_token_ok(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "_./+-".contains(c))
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_./+-".contains(c))
 }
 
 impl LabelFilter {
@@ -337,9 +369,15 @@ impl LabelFilter {
             negative: Vec::new(),
         };
         for label in selector.split(',') {
-            if let Some((k, v)) = label.split_once("!=").filter(|(k, v)| label_token_ok(k) && label_token_ok(v)) {
+            if let Some((k, v)) = label
+                .split_once("!=")
+                .filter(|(k, v)| label_token_ok(k) && label_token_ok(v))
+            {
                 f.negative.push((k.to_string(), v.to_string()));
-            } else if let Some((k, v)) = label.split_once('=').filter(|(k, v)| label_token_ok(k) && label_token_ok(v)) {
+            } else if let Some((k, v)) = label
+                .split_once('=')
+                .filter(|(k, v)| label_token_ok(k) && label_token_ok(v))
+            {
                 f.positive.push((k.to_string(), v.to_string()));
             } else {
                 return Err(label.to_string());
@@ -368,7 +406,10 @@ pub(crate) fn condition_enabled(r: &Rec, values: &Pairs) -> Result<bool, String>
     let mut path = String::new();
     for key in &keys[..keys.len() - 1] {
         path = format!("{path}.{key}");
-        let Some((_, v)) = current.iter().find(|(k, _)| matches!(k, Yaml::String(s) if s == key)) else {
+        let Some((_, v)) = current
+            .iter()
+            .find(|(k, _)| matches!(k, Yaml::String(s) if s == key))
+        else {
             return Err(format!("environment values field '{path}' not found"));
         };
         let Yaml::Map(m) = v else {
@@ -405,8 +446,12 @@ pub(crate) fn select(
         }
         let labels = r.str_map("labels");
         let filter_match = filters.iter().any(|f| f.matches(&labels));
-        let enabled = condition_enabled(&r, values)
-            .map_err(|e| format!("failed to parse condition in release {}: {e}", r.str("name")))?;
+        let enabled = condition_enabled(&r, values).map_err(|e| {
+            format!(
+                "failed to parse condition in release {}: {e}",
+                r.str("name")
+            )
+        })?;
         let filtered = (!filters.is_empty() && !filter_match) || !enabled;
         marked.push((r, filtered));
     }
@@ -421,7 +466,11 @@ pub(crate) fn select(
             *filtered = false;
         }
     }
-    Ok(marked.into_iter().filter(|(_, f)| !f).map(|(r, _)| r).collect())
+    Ok(marked
+        .into_iter()
+        .filter(|(_, f)| !f)
+        .map(|(r, _)| r)
+        .collect())
 }
 
 fn collect_needs(r: &Rec, all: &[Rec], out: &mut Vec<String>) {

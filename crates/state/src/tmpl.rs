@@ -66,10 +66,11 @@ impl Context {
         });
         t.add_functions(self.functions());
         for (path, content) in self.helper_templates()? {
-            t.parse("stringTemplate", &content).map_err(|e| RenderError {
-                message: format!("failed to parse helper template {path}: {}", e.message),
-                partial: None,
-            })?;
+            t.parse("stringTemplate", &content)
+                .map_err(|e| RenderError {
+                    message: format!("failed to parse helper template {path}: {}", e.message),
+                    partial: None,
+                })?;
         }
         Ok(t)
     }
@@ -86,10 +87,11 @@ impl Context {
         names.sort();
         let mut out = Vec::new();
         for name in names {
-            let content = std::fs::read_to_string(self.dir.join(&name)).map_err(|e| RenderError {
-                message: format!("failed to read helper template {name}: {e}"),
-                partial: None,
-            })?;
+            let content =
+                std::fs::read_to_string(self.dir.join(&name)).map_err(|e| RenderError {
+                    message: format!("failed to read helper template {name}: {e}"),
+                    partial: None,
+                })?;
             out.push((name, content));
         }
         Ok(out)
@@ -131,57 +133,83 @@ impl Context {
                 let name = str_arg(&a, 0);
                 match env(name) {
                     Some(v) if !v.is_empty() => Ok(Value::from(v)),
-                    _ => Err(FuncError::new(format!("required env var `{name}` is not set"))),
+                    _ => Err(FuncError::new(format!(
+                        "required env var `{name}` is not set"
+                    ))),
                 }
             }),
         ));
-        funcs.push(("toYaml".into(), Function::new(Signature::new(vec![GoType::Interface]), |_, a| to_yaml(&a[0]))));
-        funcs.push(("fromYaml".into(), Function::new(Signature::new(vec![GoType::String]), |_, a| from_yaml(str_arg(&a, 0)))));
+        funcs.push((
+            "toYaml".into(),
+            Function::new(Signature::new(vec![GoType::Interface]), |_, a| {
+                to_yaml(&a[0])
+            }),
+        ));
+        funcs.push((
+            "fromYaml".into(),
+            Function::new(Signature::new(vec![GoType::String]), |_, a| {
+                from_yaml(str_arg(&a, 0))
+            }),
+        ));
         funcs.push((
             "setValueAtPath".into(),
             Function::new(
-                Signature::new(vec![GoType::String, GoType::Interface, GoType::map_of(GoType::Interface)]),
+                Signature::new(vec![
+                    GoType::String,
+                    GoType::Interface,
+                    GoType::map_of(GoType::Interface),
+                ]),
                 |_, a| set_value_at_path(str_arg(&a, 0), a[1].clone(), &a[2]),
             ),
         ));
         funcs.push((
             "get".into(),
-            Function::new(Signature::variadic(vec![GoType::String], GoType::Interface), |_, a| {
-                get(str_arg(&a, 0), &a[1..]).map_err(|e| FuncError::new(e.message()))
-            }),
+            Function::new(
+                Signature::variadic(vec![GoType::String], GoType::Interface),
+                |_, a| get(str_arg(&a, 0), &a[1..]).map_err(|e| FuncError::new(e.message())),
+            ),
         ));
         funcs.push((
             "getOrNil".into(),
-            Function::new(Signature::new(vec![GoType::String, GoType::Interface]), |_, a| {
-                match get(str_arg(&a, 0), &a[1..]) {
+            Function::new(
+                Signature::new(vec![GoType::String, GoType::Interface]),
+                |_, a| match get(str_arg(&a, 0), &a[1..]) {
                     Ok(v) => Ok(v),
                     Err(GetError::NoValue(_)) => Ok(Value::Nil),
                     Err(e) => Err(FuncError::new(e.message())),
-                }
-            }),
+                },
+            ),
         ));
         funcs.push((
             "required".into(),
-            Function::new(Signature::new(vec![GoType::String, GoType::Interface]), |_, a| {
-                match &a[1] {
+            Function::new(
+                Signature::new(vec![GoType::String, GoType::Interface]),
+                |_, a| match &a[1] {
                     Value::Nil => Err(FuncError::new(str_arg(&a, 0))),
                     Value::String(s) if s.is_empty() => Err(FuncError::new(str_arg(&a, 0))),
                     v => Ok(v.clone()),
-                }
-            }),
+                },
+            ),
         ));
         let ctx = self.clone();
         funcs.push((
             "tpl".into(),
-            Function::new(Signature::new(vec![GoType::String, GoType::Interface]), move |_, a| {
-                ctx.render(str_arg(&a, 0), &a[1]).map(Value::from).map_err(|e| FuncError::new(e.message))
-            }),
+            Function::new(
+                Signature::new(vec![GoType::String, GoType::Interface]),
+                move |_, a| {
+                    ctx.render(str_arg(&a, 0), &a[1])
+                        .map(Value::from)
+                        .map_err(|e| FuncError::new(e.message))
+                },
+            ),
         ));
         for name in ["fetchSecretValue", "expandSecretRefs"] {
             funcs.push((
                 name.into(),
                 Function::new(Signature::new(vec![GoType::Interface]), move |_, _| {
-                    Err(FuncError::new(format!("{name} (vals secret references) is not supported by berth")))
+                    Err(FuncError::new(format!(
+                        "{name} (vals secret references) is not supported by berth"
+                    )))
                 }),
             ));
         }
@@ -198,7 +226,9 @@ impl Context {
             "isFile".into(),
             Function::new(Signature::new(vec![GoType::String]), move |_, a| {
                 let (path, _) = ctx.resolve(str_arg(&a, 0));
-                Ok(Value::Bool(path.metadata().map(|m| !m.is_dir()).unwrap_or(false)))
+                Ok(Value::Bool(
+                    path.metadata().map(|m| !m.is_dir()).unwrap_or(false),
+                ))
             }),
         ));
         let pre = self.pre_render;
@@ -220,7 +250,10 @@ impl Context {
             "readDir".into(),
             Function::new(Signature::new(vec![GoType::String]), move |_, a| {
                 if pre {
-                    return Ok(Value::List(Arc::new(gotmpl::List::new(GoType::String, Vec::new()))));
+                    return Ok(Value::List(Arc::new(gotmpl::List::new(
+                        GoType::String,
+                        Vec::new(),
+                    ))));
                 }
                 let name = str_arg(&a, 0);
                 let entries = ctx.read_dir(name, "ReadDir")?;
@@ -229,7 +262,10 @@ impl Context {
                     .filter(|e| !e.is_dir)
                     .map(|e| Value::from(go_clean(&format!("{name}/{}", e.name))))
                     .collect();
-                Ok(Value::List(Arc::new(gotmpl::List::new(GoType::String, items))))
+                Ok(Value::List(Arc::new(gotmpl::List::new(
+                    GoType::String,
+                    items,
+                ))))
             }),
         ));
         let ctx = self.clone();
@@ -241,7 +277,10 @@ impl Context {
                     return Ok(Value::List(Arc::new(gotmpl::List::new(elem, Vec::new()))));
                 }
                 let entries = ctx.read_dir(str_arg(&a, 0), "ReadDirEntries")?;
-                let items = entries.into_iter().map(|e| Value::Object(Arc::new(e))).collect();
+                let items = entries
+                    .into_iter()
+                    .map(|e| Value::Object(Arc::new(e)))
+                    .collect();
                 Ok(Value::List(Arc::new(gotmpl::List::new(elem, items))))
             }),
         ));
@@ -256,7 +295,11 @@ impl Context {
             go_clean(&self.dir.join(name).to_string_lossy())
         };
         let wrap = |e: &std::io::Error| {
-            FuncError::new(format!("{what} {}: {}", go_quote(&shown_abs), go_io_error("open", &shown, e)))
+            FuncError::new(format!(
+                "{what} {}: {}",
+                go_quote(&shown_abs),
+                go_io_error("open", &shown, e)
+            ))
         };
         let mut entries: Vec<DirEntry> = std::fs::read_dir(&path)
             .map_err(|e| wrap(&e))?
@@ -276,7 +319,10 @@ impl Context {
         funcs.push((
             "exec".into(),
             Function::new(
-                Signature::variadic(vec![GoType::String, GoType::slice_of(GoType::Interface)], GoType::String),
+                Signature::variadic(
+                    vec![GoType::String, GoType::slice_of(GoType::Interface)],
+                    GoType::String,
+                ),
                 move |_, a| ctx.exec(&BTreeMap::new(), &a),
             ),
         ));
@@ -285,7 +331,11 @@ impl Context {
             "envExec".into(),
             Function::new(
                 Signature::variadic(
-                    vec![GoType::map_of(GoType::Interface), GoType::String, GoType::slice_of(GoType::Interface)],
+                    vec![
+                        GoType::map_of(GoType::Interface),
+                        GoType::String,
+                        GoType::slice_of(GoType::Interface),
+                    ],
                     GoType::String,
                 ),
                 move |_, a| {
@@ -351,14 +401,26 @@ fn run_command(
     use std::io::Write;
     use std::process::{Command, Stdio};
     let mut cmd = Command::new(command);
-    cmd.args(args).current_dir(dir).envs(envs).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().map_err(|e| FuncError::new(format!("exec: \"{command}\": {e}")))?;
+    cmd.args(args)
+        .current_dir(dir)
+        .envs(envs)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| FuncError::new(format!("exec: \"{command}\": {e}")))?;
     if let Some(mut stdin) = child.stdin.take() {
         stdin.write_all(input.as_bytes()).map_err(|e| {
-            FuncError::new(format!("failed while writing {} bytes to stdin of \"{command}\": {e}", input.len()))
+            FuncError::new(format!(
+                "failed while writing {} bytes to stdin of \"{command}\": {e}",
+                input.len()
+            ))
         })?;
     }
-    let out = child.wait_with_output().map_err(|e| FuncError::new(format!("exec: \"{command}\": {e}")))?;
+    let out = child
+        .wait_with_output()
+        .map_err(|e| FuncError::new(format!("exec: \"{command}\": {e}")))?;
     if !out.status.success() {
         return Err(FuncError::new(format!(
             "command \"{command}\" exited with {}: {}",
@@ -366,29 +428,38 @@ fn run_command(
             String::from_utf8_lossy(&out.stderr).trim_end()
         )));
     }
-    Ok(Value::from(String::from_utf8_lossy(&out.stdout).into_owned()))
+    Ok(Value::from(
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    ))
 }
 
 fn include_function() -> Function {
     let included: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
-    Function::new(Signature::new(vec![GoType::String, GoType::Interface]), move |ctx, a| {
-        let name = str_arg(&a, 0).to_string();
-        {
-            let mut counts = included.lock().unwrap_or_else(|e| e.into_inner());
-            let count = counts.entry(name.clone()).or_insert(0);
-            if *count > MAX_INCLUDE_DEPTH {
-                return Err(FuncError::new(format!(
+    Function::new(
+        Signature::new(vec![GoType::String, GoType::Interface]),
+        move |ctx, a| {
+            let name = str_arg(&a, 0).to_string();
+            {
+                let mut counts = included.lock().unwrap_or_else(|e| e.into_inner());
+                let count = counts.entry(name.clone()).or_insert(0);
+                if *count > MAX_INCLUDE_DEPTH {
+                    return Err(FuncError::new(format!(
                     "rendering template has a nested reference name: {name}: unable to execute template"
                 )));
+                }
+                *count += 1;
             }
-            *count += 1;
-        }
-        let result = ctx.templates().execute(&name, &a[1]);
-        if let Some(count) = included.lock().unwrap_or_else(|e| e.into_inner()).get_mut(&name) {
-            *count = count.saturating_sub(1);
-        }
-        result.map(Value::from).map_err(FuncError::from_template)
-    })
+            let result = ctx.templates().execute(&name, &a[1]);
+            if let Some(count) = included
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_mut(&name)
+            {
+                *count = count.saturating_sub(1);
+            }
+            result.map(Value::from).map_err(FuncError::from_template)
+        },
+    )
 }
 
 fn str_arg(a: &[Value], i: usize) -> &str {
@@ -502,7 +573,10 @@ fn get(path: &str, rest: &[Value]) -> Result<Value, GetError> {
         (Some(v), None) => get(tail, &[v]),
         (None, Some(d)) => Ok(d.clone()),
         (None, None) => Err(GetError::NoValue(match obj {
-            Value::Map(_) => format!("no value exist for key \"{first}\" in {}", go_print_map(obj)),
+            Value::Map(_) => format!(
+                "no value exist for key \"{first}\" in {}",
+                go_print_map(obj)
+            ),
             _ => format!("no field named \"{first}\" exist in {obj:?}"),
         })),
     }
@@ -587,7 +661,11 @@ impl Object for DirEntry {
         match name {
             "Name" => Ok(Value::from(self.name.as_str())),
             "IsDir" => Ok(Value::Bool(self.is_dir)),
-            "Type" => Ok(Value::from(if self.is_dir { "d---------" } else { "----------" })),
+            "Type" => Ok(Value::from(if self.is_dir {
+                "d---------"
+            } else {
+                "----------"
+            })),
             _ => Err(FuncError::new(format!("no method {name}"))),
         }
     }
@@ -612,7 +690,10 @@ impl Object for Struct {
     }
 
     fn field(&self, name: &str) -> Option<Value> {
-        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
     }
 
     fn is_pointer(&self) -> bool {
@@ -664,4 +745,3 @@ pub(crate) fn go_io_error(op: &str, shown: &str, e: &std::io::Error) -> String {
 fn go_quote(s: &str) -> String {
     gotmpl::gofmt::quote(s)
 }
-

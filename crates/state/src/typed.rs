@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use goyaml::Value as Yaml;
 
-use crate::schema::{is_empty, Fv, Rec, Schema, Ty, INHERIT, SUBHELMFILE_MARSHALLED, SUBHELMFILE_SPEC};
+use crate::schema::{
+    is_empty, Fv, Rec, Schema, Ty, INHERIT, SUBHELMFILE_MARSHALLED, SUBHELMFILE_SPEC,
+};
 
 /// A YAML scalar as go-yaml v2 stores it into a Go `string` field.
 pub(crate) fn scalar_text(v: &Yaml) -> Option<String> {
@@ -32,13 +34,20 @@ fn kind_name(v: &Yaml) -> &'static str {
 }
 
 fn cannot(v: &Yaml, go: &str) -> String {
-    let text = scalar_text(v).map(|t| format!(" `{t}`")).unwrap_or_default();
+    let text = scalar_text(v)
+        .map(|t| format!(" `{t}`"))
+        .unwrap_or_default();
     format!("cannot unmarshal {}{} into {}", kind_name(v), text, go)
 }
 
 /// Decodes a mapping into `schema`; `strict` rejects unknown fields as
 /// helmfile's strict decoder does.
-pub(crate) fn decode(v: &Yaml, schema: &'static Schema, strict: bool, text: Text) -> Result<Rec, String> {
+pub(crate) fn decode(
+    v: &Yaml,
+    schema: &'static Schema,
+    strict: bool,
+    text: Text,
+) -> Result<Rec, String> {
     let mut rec = Rec::default();
     let pairs = match v {
         Yaml::Null => return Ok(rec),
@@ -89,7 +98,9 @@ fn decode_field(v: &Yaml, ty: Ty, strict: bool, text: Text) -> Result<Option<Fv>
             seq(v, "[]string")?
                 .iter()
                 .enumerate()
-                .map(|(i, item)| string_of(item, text_at(text, i)).ok_or_else(|| cannot(item, "string")))
+                .map(|(i, item)| {
+                    string_of(item, text_at(text, i)).ok_or_else(|| cannot(item, "string"))
+                })
                 .collect::<Result<_, _>>()?,
         ),
         Ty::Anys => Fv::Anys(seq(v, "[]interface {}")?.to_vec()),
@@ -99,7 +110,8 @@ fn decode_field(v: &Yaml, ty: Ty, strict: bool, text: Text) -> Result<Option<Fv>
                 let key = scalar_text(k).unwrap_or_default();
                 let value = match val {
                     Yaml::Null => String::new(),
-                    other => string_of(other, text_get(text, &key)).ok_or_else(|| cannot(other, "string"))?,
+                    other => string_of(other, text_get(text, &key))
+                        .ok_or_else(|| cannot(other, "string"))?,
                 };
                 m.insert(key, value);
             }
@@ -133,7 +145,12 @@ fn decode_field(v: &Yaml, ty: Ty, strict: bool, text: Text) -> Result<Option<Fv>
     Ok(Some(fv))
 }
 
-fn decode_item(item: &Yaml, schema: &'static Schema, strict: bool, text: Text) -> Result<Rec, String> {
+fn decode_item(
+    item: &Yaml,
+    schema: &'static Schema,
+    strict: bool,
+    text: Text,
+) -> Result<Rec, String> {
     if std::ptr::eq(schema, &SUBHELMFILE_SPEC) {
         return decode_subhelmfile(item, strict, text);
     }
@@ -151,9 +168,15 @@ fn decode_subhelmfile(item: &Yaml, strict: bool, text: Text) -> Result<Rec, Stri
             for (k, val) in pairs {
                 let key = scalar_text(k).unwrap_or_default();
                 let (target, def) = match key.as_str() {
-                    "values" => (&mut env, crate::schema::SUBHELMFILE_ENVIRONMENT.fields[0].key),
+                    "values" => (
+                        &mut env,
+                        crate::schema::SUBHELMFILE_ENVIRONMENT.fields[0].key,
+                    ),
                     "path" | "selectors" | "selectorsInherited" => {
-                        let def = SUBHELMFILE_SPEC.field(&key).map(|d| d.key).unwrap_or("path");
+                        let def = SUBHELMFILE_SPEC
+                            .field(&key)
+                            .map(|d| d.key)
+                            .unwrap_or("path");
                         (&mut rec, def)
                     }
                     _ if strict => {
@@ -223,9 +246,12 @@ pub(crate) fn text_tree(doc: &goyaml::Document, id: goyaml::NodeId, depth: usize
     }
     match &node.kind {
         NodeKind::Scalar { value, .. } => TextNode::Scalar(value.clone()),
-        NodeKind::Sequence { items, .. } => {
-            TextNode::Seq(items.iter().map(|i| text_tree(doc, *i, depth + 1)).collect())
-        }
+        NodeKind::Sequence { items, .. } => TextNode::Seq(
+            items
+                .iter()
+                .map(|i| text_tree(doc, *i, depth + 1))
+                .collect(),
+        ),
         NodeKind::Mapping { pairs, .. } => {
             let mut explicit: Vec<(String, TextNode)> = Vec::new();
             let mut merged: Vec<(String, TextNode)> = Vec::new();
@@ -361,8 +387,10 @@ pub(crate) fn sorted_yaml(v: &Yaml) -> Yaml {
     match v {
         Yaml::Seq(items) => Yaml::Seq(items.iter().map(sorted_yaml).collect()),
         Yaml::Map(pairs) => {
-            let mut out: Vec<(Yaml, Yaml)> =
-                pairs.iter().map(|(k, v)| (k.clone(), sorted_yaml(v))).collect();
+            let mut out: Vec<(Yaml, Yaml)> = pairs
+                .iter()
+                .map(|(k, v)| (k.clone(), sorted_yaml(v)))
+                .collect();
             if out.iter().all(|(k, _)| matches!(k, Yaml::String(_))) {
                 let mut keys: Vec<&str> = pairs
                     .iter()
@@ -457,7 +485,10 @@ fn encode_field(v: &Fv, ty: Ty) -> Yaml {
         (Fv::ObjMap(m), Ty::ObjMap(s)) => Yaml::Map(
             sorted_str_keys(m)
                 .into_iter()
-                .filter_map(|k| m.get(k).map(|r| (Yaml::String(k.to_string()), encode(r, s))))
+                .filter_map(|k| {
+                    m.get(k)
+                        .map(|r| (Yaml::String(k.to_string()), encode(r, s)))
+                })
                 .collect(),
         ),
         _ => Yaml::Null,

@@ -36,10 +36,15 @@ pub struct ReleaseValues {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('{', "\\{").replace('}', "\\}").replace(',', "\\,")
+    s.replace('{', "\\{")
+        .replace('}', "\\}")
+        .replace(',', "\\,")
 }
 
-pub(crate) fn release_values(file: &StateFile, release: &Release) -> Result<ReleaseValues, StateError> {
+pub(crate) fn release_values(
+    file: &StateFile,
+    release: &Release,
+) -> Result<ReleaseValues, StateError> {
     let r = &release.spec;
     let dir = file.dir().to_path_buf();
     let mut loader = Loader {
@@ -66,9 +71,9 @@ pub(crate) fn release_values(file: &StateFile, release: &Release) -> Result<Rele
                     return Err(values_error(file, "glob patterns in release values and secrets is not supported yet. please submit a feature request if necessary".into()));
                 }
                 for path in paths {
-                    let content = loader
-                        .render_to_bytes(&path, &data)
-                        .map_err(|e| values_error(file, format!("failed to render values files \"{s}\": {e}")))?;
+                    let content = loader.render_to_bytes(&path, &dir, &data).map_err(|e| {
+                        values_error(file, format!("failed to render values files \"{s}\": {e}"))
+                    })?;
                     out.layers.push(ValueLayer {
                         origin: path.to_string_lossy().into_owned(),
                         content,
@@ -77,8 +82,11 @@ pub(crate) fn release_values(file: &StateFile, release: &Release) -> Result<Rele
                 }
             }
             other => {
-                let content = goyaml::encode::marshal_value(&sorted_yaml(&crate::convert::cast_keys(other)), goyaml::Flavor::V2)
-                    .map_err(|e| values_error(file, e.to_string()))?;
+                let content = goyaml::encode::marshal_value(
+                    &sorted_yaml(&crate::convert::cast_keys(other)),
+                    goyaml::Flavor::V2,
+                )
+                .map_err(|e| values_error(file, e.to_string()))?;
                 out.layers.push(ValueLayer {
                     origin: "inline".into(),
                     content,
@@ -91,7 +99,10 @@ pub(crate) fn release_values(file: &StateFile, release: &Release) -> Result<Rele
         let Yaml::String(s) = &entry else {
             return Err(values_error(
                 file,
-                format!("release \"{}\": inline secrets must be SOPS-encrypted files; give a file path", release.name),
+                format!(
+                    "release \"{}\": inline secrets must be SOPS-encrypted files; give a file path",
+                    release.name
+                ),
             ));
         };
         let name = format!("{prefix}{s}");
@@ -100,11 +111,12 @@ pub(crate) fn release_values(file: &StateFile, release: &Release) -> Result<Rele
             return Err(values_error(file, "glob patterns in release secret file is not supported yet. please submit a feature request if necessary".into()));
         }
         for path in paths {
-            let content = decrypt_file(&path, &file.env_lookup).map_err(|message| StateError::Secrets {
-                file: file.shown.clone(),
-                secrets: s.clone(),
-                message,
-            })?;
+            let content =
+                decrypt_file(&path, &file.env_lookup).map_err(|message| StateError::Secrets {
+                    file: file.shown.clone(),
+                    secrets: s.clone(),
+                    message,
+                })?;
             out.layers.push(ValueLayer {
                 origin: path.to_string_lossy().into_owned(),
                 content,
@@ -148,7 +160,11 @@ pub(crate) fn parse_state_values_set(sets: &[String], typed: bool) -> Yaml {
             if keys.is_empty() {
                 continue;
             }
-            let value = if typed { typed_value(value) } else { Yaml::String(value.to_string()) };
+            let value = if typed {
+                typed_value(value)
+            } else {
+                Yaml::String(value.to_string())
+            };
             insert_path(&mut root, &keys, value);
         }
     }
@@ -226,7 +242,11 @@ fn insert_path(map: &mut Vec<(Yaml, Yaml)>, keys: &[String], value: Yaml) {
     let slot = match map.iter().position(|(k, _)| k.go_eq(&key)) {
         Some(i) => i,
         None => {
-            let empty = if index.is_some() { Yaml::Seq(Vec::new()) } else { Yaml::Map(Vec::new()) };
+            let empty = if index.is_some() {
+                Yaml::Seq(Vec::new())
+            } else {
+                Yaml::Map(Vec::new())
+            };
             map.push((key, empty));
             map.len() - 1
         }

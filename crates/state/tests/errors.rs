@@ -18,7 +18,10 @@ fn load_error(name: &str, vars: &[(&str, &str)]) -> (std::path::PathBuf, String)
 fn same_as_helmfile(dir: &std::path::Path, msg: &str) {
     if let Some((ok, _, stderr)) = helmfile(dir, &["build"], &[]) {
         assert!(!ok);
-        assert!(stderr.contains(msg), "helmfile said: {stderr}\nberth said: {msg}");
+        assert!(
+            stderr.contains(msg),
+            "helmfile said: {stderr}\nberth said: {msg}"
+        );
     }
 }
 
@@ -73,25 +76,39 @@ fn exec_needs_explicit_permission() {
     let mut opts = options(&dir, "default", &[]);
     opts.allow_exec = true;
     let st = state::load(&opts).expect("exec allowed");
-    assert_eq!(st.releases().next().map(|(_, r)| r.name.as_str()), Some("from-exec"));
+    assert_eq!(
+        st.releases().next().map(|(_, r)| r.name.as_str()),
+        Some("from-exec")
+    );
 }
 
 #[test]
 fn missing_release_values_file() {
     let dir = abs(&testdata("errors/missing-release-values"));
-    let st = state::load(&options(&dir, "default", &[])).expect("build and list do not read values");
+    let st =
+        state::load(&options(&dir, "default", &[])).expect("build and list do not read values");
     let (file, web) = st.releases().next().expect("web");
-    let msg = file.release_values(web).expect_err("values/web.yaml is missing").to_string();
-    assert_eq!(msg, "in ./helmfile.yaml: values file matching \"values/web.yaml\" does not exist in \".\"");
+    let msg = file
+        .release_values(web)
+        .expect_err("values/web.yaml is missing")
+        .to_string();
+    assert_eq!(
+        msg,
+        "in ./helmfile.yaml: values file matching \"values/web.yaml\" does not exist in \".\""
+    );
 }
 
 #[test]
 fn environment_secrets_decrypt_in_memory() {
     let dir = abs(&testdata("env-secrets"));
     let key = abs(&testdata("project/age-key.txt")).display().to_string();
-    let st = state::load(&options(&dir, "default", &[("SOPS_AGE_KEY_FILE", &key)])).expect("decrypts");
+    let st =
+        state::load(&options(&dir, "default", &[("SOPS_AGE_KEY_FILE", &key)])).expect("decrypts");
     let db = st.releases().next().expect("db").1;
-    assert_eq!(db.labels.get("passwordLength").map(String::as_str), Some("12"));
+    assert_eq!(
+        db.labels.get("passwordLength").map(String::as_str),
+        Some("12")
+    );
     assert_eq!(db.labels.get("user").map(String::as_str), Some("app"));
     let err = match state::load(&options(&dir, "default", &[])) {
         Ok(_) => panic!("no key, no secrets"),
@@ -127,4 +144,33 @@ fn sub_helmfile_cycles_are_refused() {
         msg,
         "in ./helmfile.yaml: in .helmfiles[0]: in sub/helmfile.yaml: in .helmfiles[0]: in ../helmfile.yaml: sub-helmfiles form a cycle back to this file"
     );
+}
+
+#[test]
+fn environment_values_template_error() {
+    let (dir, msg) = load_error("env-values-render", &[]);
+    assert_eq!(
+        msg,
+        "in ./helmfile.yaml: failed to read helmfile.yaml: failed to load environment values file \"env/values.yaml.gotmpl\": failed to render [env/values.yaml.gotmpl], because of template: stringTemplate:1:6: executing \"stringTemplate\" at <readFile \"nope.txt\">: error calling readFile: open env/nope.txt: no such file or directory"
+    );
+    same_as_helmfile(&dir, &msg);
+}
+
+#[test]
+fn release_values_template_error() {
+    let dir = abs(&testdata("errors/release-values-render"));
+    let st = state::load(&options(&dir, "default", &[])).expect("loads");
+    let (file, x) = st.releases().next().expect("x");
+    let msg = file
+        .release_values(x)
+        .expect_err("template fails")
+        .to_string();
+    assert_eq!(
+        msg,
+        "in ./helmfile.yaml: failed to render values files \"rel.yaml.gotmpl\": failed to render [rel.yaml.gotmpl], because of template: stringTemplate:1:13: executing \"stringTemplate\" at <.Values.nope.x>: map has no entry for key \"nope\""
+    );
+    if let Some((ok, _, stderr)) = helmfile(&dir, &["template"], &[]) {
+        assert!(!ok);
+        assert!(stderr.contains(&msg), "{stderr}");
+    }
 }

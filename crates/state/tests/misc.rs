@@ -19,7 +19,11 @@ fn check_with(name: &str, selectors: &[&str]) {
     let st = state::load(&opts).unwrap_or_else(|e| panic!("{name}: {e}"));
     let build = normalise(&st.build_output(), &dir);
     assert_eq!(build, expected(&format!("misc/{name}.build.txt")), "{name}");
-    assert_eq!(st.list_output(), expected(&format!("misc/{name}.list.txt")), "{name}");
+    assert_eq!(
+        st.list_output(),
+        expected(&format!("misc/{name}.list.txt")),
+        "{name}"
+    );
     let mut args: Vec<&str> = Vec::new();
     for s in selectors {
         args.extend(["-l", s]);

@@ -15,12 +15,36 @@ struct Case {
 }
 
 const CASES: &[Case] = &[
-    Case { name: "default", env: "default", selectors: &[] },
-    Case { name: "staging", env: "staging", selectors: &[] },
-    Case { name: "backend", env: "default", selectors: &["tier=backend"] },
-    Case { name: "frontend-or-data", env: "default", selectors: &["name=frontend", "tier=backend,namespace=data"] },
-    Case { name: "not-backend", env: "default", selectors: &["tier!=backend"] },
-    Case { name: "chart-web", env: "staging", selectors: &["chart=web"] },
+    Case {
+        name: "default",
+        env: "default",
+        selectors: &[],
+    },
+    Case {
+        name: "staging",
+        env: "staging",
+        selectors: &[],
+    },
+    Case {
+        name: "backend",
+        env: "default",
+        selectors: &["tier=backend"],
+    },
+    Case {
+        name: "frontend-or-data",
+        env: "default",
+        selectors: &["name=frontend", "tier=backend,namespace=data"],
+    },
+    Case {
+        name: "not-backend",
+        env: "default",
+        selectors: &["tier!=backend"],
+    },
+    Case {
+        name: "chart-web",
+        env: "staging",
+        selectors: &["chart=web"],
+    },
 ];
 
 fn project() -> std::path::PathBuf {
@@ -38,7 +62,12 @@ fn build_matches_helmfile() {
     let dir = project();
     for case in CASES {
         let build = normalise(&load_case(case).build_output(), &dir);
-        assert_eq!(build, expected(&format!("project/expected/{}.build.yaml", case.name)), "{}", case.name);
+        assert_eq!(
+            build,
+            expected(&format!("project/expected/{}.build.yaml", case.name)),
+            "{}",
+            case.name
+        );
         let mut args = vec!["-e", case.env];
         for s in case.selectors {
             args.extend(["-l", s]);
@@ -56,7 +85,12 @@ fn list_matches_helmfile() {
     let dir = project();
     for case in CASES {
         let list = load_case(case).list_output();
-        assert_eq!(list, expected(&format!("project/expected/{}.list.txt", case.name)), "{}", case.name);
+        assert_eq!(
+            list,
+            expected(&format!("project/expected/{}.list.txt", case.name)),
+            "{}",
+            case.name
+        );
         let mut args = vec!["-e", case.env];
         for s in case.selectors {
             args.extend(["-l", s]);
@@ -73,13 +107,38 @@ fn list_matches_helmfile() {
 fn releases_carry_their_fields() {
     let st = load_case(&CASES[1]);
     let names: Vec<&str> = st.releases().map(|(_, r)| r.name.as_str()).collect();
-    assert_eq!(names, ["monitoring-eu-west-1", "frontend", "backend", "worker", "db", "cache"]);
-    let get = |n: &str| st.releases().find(|(_, r)| r.name == n).map(|(_, r)| r.clone()).expect(n);
+    assert_eq!(
+        names,
+        [
+            "monitoring-eu-west-1",
+            "frontend",
+            "backend",
+            "worker",
+            "db",
+            "cache"
+        ]
+    );
+    let get = |n: &str| {
+        st.releases()
+            .find(|(_, r)| r.name == n)
+            .map(|(_, r)| r.clone())
+            .expect(n)
+    };
     let frontend = get("frontend");
     assert_eq!(frontend.needs, ["api/backend"]);
-    assert_eq!(frontend.labels.get("team").map(String::as_str), Some("platform"));
+    assert_eq!(
+        frontend.labels.get("team").map(String::as_str),
+        Some("platform")
+    );
     let backend = get("backend");
-    assert_eq!((backend.chart.as_str(), backend.version.as_str(), backend.namespace.as_str()), ("./charts/web", "15.0.0", "api"));
+    assert_eq!(
+        (
+            backend.chart.as_str(),
+            backend.version.as_str(),
+            backend.namespace.as_str()
+        ),
+        ("./charts/web", "15.0.0", "api")
+    );
     let db = get("db");
     assert!(!db.installed, "staging sets dbInstalled: false");
     assert_eq!((db.timeout, db.create_namespace), (Some(300), Some(false)));
@@ -88,21 +147,43 @@ fn releases_carry_their_fields() {
     assert_eq!(get("worker").kube_context, "kind-workers");
     let (file, db) = st.releases().find(|(_, r)| r.name == "db").expect("db");
     let deploy = file.deploy_settings(db);
-    assert_eq!(deploy.kube_context, "kind-staging", "the environment's kubeContext");
-    assert_eq!((deploy.timeout, deploy.create_namespace, deploy.wait), (Some(300), false, false));
-    let (file, frontend) = st.releases().find(|(_, r)| r.name == "frontend").expect("frontend");
+    assert_eq!(
+        deploy.kube_context, "kind-staging",
+        "the environment's kubeContext"
+    );
+    assert_eq!(
+        (deploy.timeout, deploy.create_namespace, deploy.wait),
+        (Some(300), false, false)
+    );
+    let (file, frontend) = st
+        .releases()
+        .find(|(_, r)| r.name == "frontend")
+        .expect("frontend");
     let deploy = file.deploy_settings(frontend);
-    assert_eq!((deploy.timeout, deploy.create_namespace), (Some(420), true), "helmDefaults from the base");
-    let (file, worker) = st.releases().find(|(_, r)| r.name == "worker").expect("worker");
+    assert_eq!(
+        (deploy.timeout, deploy.create_namespace),
+        (Some(420), true),
+        "helmDefaults from the base"
+    );
+    let (file, worker) = st
+        .releases()
+        .find(|(_, r)| r.name == "worker")
+        .expect("worker");
     assert_eq!(file.deploy_settings(worker).kube_context, "kind-workers");
     assert_eq!(file.repositories.len(), 2);
     assert!(file.repositories[1].pass_credentials);
-    let msg = st.check_repositories().expect_err("the sub-helmfile declares no repository").to_string();
+    let msg = st
+        .check_repositories()
+        .expect_err("the sub-helmfile declares no repository")
+        .to_string();
     assert_eq!(
         msg,
         "in ./helmfile.yaml.gotmpl: in .helmfiles[0]: in sub/helmfile.yaml: release \"monitoring-eu-west-1\": chart \"bitnami/kube-prometheus\" refers to repository \"bitnami\", which is not declared under `repositories:` (declared: none)"
     );
-    assert!(st.warnings.iter().any(|w| w.contains("release cache needs db, but db is not installed")));
+    assert!(st
+        .warnings
+        .iter()
+        .any(|w| w.contains("release cache needs db, but db is not installed")));
 }
 
 #[test]
@@ -117,7 +198,13 @@ fn value_layers_in_helm_order() {
     let layers: Vec<(String, &str, bool)> = v
         .layers
         .iter()
-        .map(|l| (l.origin.replace(&dir.display().to_string(), "<DIR>"), l.content.as_str(), l.secret))
+        .map(|l| {
+            (
+                l.origin.replace(&dir.display().to_string(), "<DIR>"),
+                l.content.as_str(),
+                l.secret,
+            )
+        })
         .collect();
     assert_eq!(
         layers,
@@ -130,28 +217,45 @@ fn value_layers_in_helm_order() {
             ("inline".to_string(), "image:\n  tag: \"1.0\"\n", false),
         ]
     );
-    assert_eq!(v.set, ["replicaCount=1", "hosts={a.example.com,b.example.com}"]);
+    assert_eq!(
+        v.set,
+        ["replicaCount=1", "hosts={a.example.com,b.example.com}"]
+    );
 
     let (file, backend) = release("backend");
     let v = file.release_values(backend).expect("backend values");
     assert_eq!(v.layers.len(), 2);
-    assert_eq!(v.layers[0].content, "resources:\n  limits:\n    memory: 256Mi\n");
+    assert_eq!(
+        v.layers[0].content,
+        "resources:\n  limits:\n    memory: 256Mi\n"
+    );
     assert!(v.layers[1].secret);
     assert!(v.layers[1].origin.ends_with("secrets/backend.yaml"));
     assert_eq!(v.layers[1].content, "database:\n    password: hunter2\n");
 
     let (file, db) = release("db");
-    let v = file.release_values(db).expect("a missing file is only a warning with missingFileHandler: Warn");
+    let v = file
+        .release_values(db)
+        .expect("a missing file is only a warning with missingFileHandler: Warn");
     assert!(v.layers.is_empty());
-    assert_eq!(v.warnings, ["skipping missing values file matching \"values/db-default.yaml\""]);
+    assert_eq!(
+        v.warnings,
+        ["skipping missing values file matching \"values/db-default.yaml\""]
+    );
 }
 
 #[test]
 fn secrets_need_a_key() {
     let dir = project();
     let st = state::load(&options(&dir, "default", &[])).expect("loads");
-    let (file, backend) = st.releases().find(|(_, r)| r.name == "backend").expect("backend");
-    let msg = file.release_values(backend).expect_err("no age key").to_string();
+    let (file, backend) = st
+        .releases()
+        .find(|(_, r)| r.name == "backend")
+        .expect("backend");
+    let msg = file
+        .release_values(backend)
+        .expect_err("no age key")
+        .to_string();
     assert!(msg.contains("secrets/backend.yaml"), "{msg}");
 }
 
@@ -159,14 +263,26 @@ fn secrets_need_a_key() {
 fn state_values_set_overrides_environment_values() {
     let dir = project();
     let mut opts = options(&dir, "default", &[]);
-    let sets = ["team=web,region=us-east-1", "replicas=5,extra.list[1]=x,esc\\.key=007"];
+    let sets = [
+        "team=web,region=us-east-1",
+        "replicas=5,extra.list[1]=x,esc\\.key=007",
+    ];
     opts.state_values_set = sets.iter().map(|s| s.to_string()).collect();
     let st = state::load(&opts).expect("loads");
     let build = normalise(&st.build_output(), &dir);
-    assert_eq!(build, expected("project/expected/state-values-set.build.yaml"));
+    assert_eq!(
+        build,
+        expected("project/expected/state-values-set.build.yaml")
+    );
     let names: Vec<&str> = st.releases().map(|(_, r)| r.name.as_str()).collect();
     assert_eq!(names[0], "monitoring-us-east-1");
-    let args = ["--state-values-set", sets[0], "--state-values-set", sets[1], "build"];
+    let args = [
+        "--state-values-set",
+        sets[0],
+        "--state-values-set",
+        sets[1],
+        "build",
+    ];
     if let Some((ok, out, err)) = helmfile(&dir, &args, &[]) {
         assert!(ok, "{err}");
         assert_eq!(build, normalise(&out, &dir));

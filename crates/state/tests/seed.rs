@@ -44,7 +44,9 @@ fn seed_warns_about_environments_next_to_releases() {
 #[test]
 fn seed_staging_fails_where_helmfile_fails() {
     let Some(dir) = seed_dir() else { return };
-    let err = state::load(&options(&dir, "staging", &[])).err().expect("staging is not defined");
+    let err = state::load(&options(&dir, "staging", &[]))
+        .err()
+        .expect("staging is not defined");
     let msg = err.to_string();
     assert!(msg.starts_with("in ./helmfile.yaml.gotmpl: error during helmfile.yaml.gotmpl.part.0 parsing: template: stringTemplate:17:29: "), "{msg}");
     assert!(msg.ends_with("error calling readFile: open environments/staging/cluster.yaml: no such file or directory"), "{msg}");
@@ -58,7 +60,10 @@ fn seed_staging_fails_where_helmfile_fails() {
 fn seed_first_mistake_undeclared_repository() {
     let Some(dir) = seed_dir() else { return };
     let st = state::load(&options(&dir, "development", &[])).expect("seed loads");
-    let msg = st.check_repositories().expect_err("stable is undeclared").to_string();
+    let msg = st
+        .check_repositories()
+        .expect_err("stable is undeclared")
+        .to_string();
     assert_eq!(
         msg,
         "in ./helmfile.yaml.gotmpl: release \"nginx\": chart \"stable/nginx-ingress\" refers to repository \"stable\", which is not declared under `repositories:` (declared: examples)"
@@ -69,9 +74,18 @@ fn seed_first_mistake_undeclared_repository() {
 fn seed_second_mistake_plaintext_secrets() {
     let Some(dir) = seed_dir() else { return };
     let st = state::load(&options(&dir, "development", &[])).expect("seed loads");
-    let (file, nginx) = st.releases().find(|(_, r)| r.name == "nginx").expect("nginx");
-    let msg = file.release_values(nginx).expect_err("plaintext secrets").to_string();
-    assert!(msg.contains("environments/development/secrets/nginx.yaml"), "{msg}");
+    let (file, nginx) = st
+        .releases()
+        .find(|(_, r)| r.name == "nginx")
+        .expect("nginx");
+    let msg = file
+        .release_values(nginx)
+        .expect_err("plaintext secrets")
+        .to_string();
+    assert!(
+        msg.contains("environments/development/secrets/nginx.yaml"),
+        "{msg}"
+    );
     assert!(msg.contains("not encrypted with sops"), "{msg}");
 }
 
@@ -83,7 +97,10 @@ fn seed_third_mistake_unused_values_file() {
         st.lint(),
         vec!["environments/production/values/nginx.yaml.gotmpl is never used by any release"]
     );
-    let (file, nginx) = st.releases().find(|(_, r)| r.name == "nginx").expect("nginx");
+    let (file, nginx) = st
+        .releases()
+        .find(|(_, r)| r.name == "nginx")
+        .expect("nginx");
     let values = file.release_values(nginx).expect("no values at all");
     assert!(values.layers.is_empty());
 }
@@ -91,7 +108,9 @@ fn seed_third_mistake_unused_values_file() {
 #[test]
 fn undefined_environment_is_reported() {
     let dir = abs(&testdata("errors/undefined-env"));
-    let err = state::load(&options(&dir, "staging", &[])).err().expect("fails");
+    let err = state::load(&options(&dir, "staging", &[]))
+        .err()
+        .expect("fails");
     assert_eq!(
         err.to_string(),
         "environment \"staging\" is not defined in ./helmfile.yaml (helmfile: no releases found that matches specified selector() and environment(staging), in any helmfile)"

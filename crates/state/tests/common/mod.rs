@@ -20,7 +20,9 @@ pub fn testdata(rel: &str) -> PathBuf {
 pub fn seed_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seed");
     if dir.join("helmfile.yaml.gotmpl").is_file() {
-        std::path::absolute(dir).ok().map(|d| PathBuf::from(clean(&d)))
+        std::path::absolute(dir)
+            .ok()
+            .map(|d| PathBuf::from(clean(&d)))
     } else {
         eprintln!("notice: ../shared/seed is absent; skipping");
         None
@@ -43,12 +45,17 @@ fn clean(p: &Path) -> String {
 
 /// Absolute, cleaned path of a fixture directory.
 pub fn abs(p: &Path) -> PathBuf {
-    PathBuf::from(clean(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())))
+    PathBuf::from(clean(
+        &std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()),
+    ))
 }
 
 /// Load options reading only `vars` from the environment.
 pub fn options(dir: &Path, env: &str, vars: &[(&str, &str)]) -> state::LoadOptions {
-    let vars: BTreeMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let vars: BTreeMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     let mut opts = state::LoadOptions::new(dir);
     opts.environment = env.to_string();
     opts.env = Arc::new(move |name| vars.get(name).cloned());
@@ -67,7 +74,11 @@ pub fn reftools() -> Option<PathBuf> {
 }
 
 /// Runs the reference helmfile; returns (status ok, stdout, stderr).
-pub fn helmfile(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Option<(bool, String, String)> {
+pub fn helmfile(
+    dir: &Path,
+    args: &[&str],
+    vars: &[(&str, &str)],
+) -> Option<(bool, String, String)> {
     let bin = reftools()?;
     let mut cmd = Command::new(bin.join("helmfile"));
     cmd.current_dir(dir)
@@ -92,7 +103,13 @@ pub fn helmfile(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Option<(boo
 pub fn normalise(output: &str, dir: &Path) -> String {
     output
         .lines()
-        .map(|l| if l.starts_with("helmBinary: ") { "helmBinary: helm" } else { l })
+        .map(|l| {
+            if l.starts_with("helmBinary: ") {
+                "helmBinary: helm"
+            } else {
+                l
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
         .replace(&dir.display().to_string(), "<DIR>")
