@@ -158,6 +158,12 @@ impl Api {
 
     pub async fn handle(self: &Arc<Self>, req: &RequestInfo, target: Target) -> Result<Reply, ApiError> {
         let method = req.method.as_str();
+        if target.resource.verbs == ["create"] {
+            return match (method, target.name.is_some()) {
+                ("POST", false) => self.review(req, &target),
+                _ => Err(ApiError::method_not_allowed()),
+            };
+        }
         let sub = target.subresource.clone();
         match (method, target.name.is_some(), sub.as_deref()) {
             ("GET", false, _) if req.is_watch() => crate::watch::start(self.clone(), req, &target),
@@ -172,6 +178,23 @@ impl Api {
             ("DELETE", false, None) => self.delete_collection(req, &target),
             _ => Err(ApiError::method_not_allowed()),
         }
+    }
+
+    /// Access reviews: the token's user may do everything.
+    fn review(&self, req: &RequestInfo, t: &Target) -> Result<Reply, ApiError> {
+        let mut obj = req.body_value()?;
+        if !obj.is_object() {
+            return Err(ApiError::bad_request("the body of the request must be an object"));
+        }
+        obj["apiVersion"] = json!(t.resource.api_version());
+        obj["kind"] = json!(t.resource.kind);
+        obj["status"] = match t.resource.kind.as_str() {
+            "SelfSubjectReview" => json!({"userInfo": {"username": "berth-testserver-admin", "groups": ["system:masters", "system:authenticated"]}}),
+            "SelfSubjectRulesReview" => json!({"resourceRules": [{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}],
+                                               "nonResourceRules": [{"verbs": ["*"], "nonResourceURLs": ["*"]}], "incomplete": false}),
+            _ => json!({"allowed": true, "reason": "berth-testserver allows every request"}),
+        };
+        Ok(Reply::json(201, obj))
     }
 
     fn get(&self, req: &RequestInfo, t: &Target) -> Result<Reply, ApiError> {
@@ -229,6 +252,14 @@ impl Api {
             let mut tbl = table::table(&t.resource, &items, &rv, req.include_object());
             tbl["metadata"] = list_meta;
             return Ok(Reply::json(200, tbl));
+        }
+        if !t.resource.custom {
+            for item in items.iter_mut() {
+                if let Some(m) = item.as_object_mut() {
+                    m.remove("apiVersion");
+                    m.remove("kind");
+                }
+            }
         }
         Ok(Reply::json(
             200,

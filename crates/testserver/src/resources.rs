@@ -25,6 +25,8 @@ pub struct Resource {
     pub printer_columns: Vec<Value>,
     /// A CRD version's `openAPIV3Schema`, served in the OpenAPI documents.
     pub openapi_schema: Option<Value>,
+    /// Served for a CRD (objects keep apiVersion and kind inside lists).
+    pub custom: bool,
 }
 
 impl Resource {
@@ -110,6 +112,9 @@ const BUILTIN: &[Spec] = &[
     spec("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicyBinding", "validatingadmissionpolicybindings", false, &[], false, false, "admissionregistration"),
     spec("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, &["crd", "crds"], true, false, "apiextensions"),
     spec("apiregistration.k8s.io", "v1", "APIService", "apiservices", false, &[], true, false, "apiregistration"),
+    spec("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews", false, &[], false, false, "authentication"),
+    spec("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", false, &[], false, false, "authorization"),
+    spec("authorization.k8s.io", "v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews", false, &[], false, false, "authorization"),
     spec("apps", "v1", "ControllerRevision", "controllerrevisions", true, &[], false, false, "apps"),
     spec("apps", "v1", "DaemonSet", "daemonsets", true, &["ds"], true, false, "apps"),
     spec("apps", "v1", "Deployment", "deployments", true, &["deploy"], true, true, "apps"),
@@ -169,12 +174,13 @@ pub fn builtin() -> Vec<Resource> {
                 namespaced: s.namespaced,
                 short_names: s.short.iter().map(|x| x.to_string()).collect(),
                 categories: categories(s.kind),
-                verbs: ALL_VERBS.to_vec(),
+                verbs: if s.package == "authentication" || s.package == "authorization" { vec!["create"] } else { ALL_VERBS.to_vec() },
                 status: s.status,
                 scale: s.scale,
                 root,
                 printer_columns: Vec::new(),
                 openapi_schema: None,
+                custom: false,
             }
         })
         .collect()
@@ -224,6 +230,7 @@ pub fn from_crd(crd: &Value) -> Vec<Resource> {
                     .cloned()
                     .unwrap_or_default(),
                 openapi_schema: schema.cloned(),
+                custom: true,
             }
         })
         .collect()
