@@ -71,7 +71,7 @@ pub fn meta_mut(obj: &mut Value) -> &mut Map<String, Value> {
     m
 }
 
-fn random_suffix(len: usize) -> String {
+pub fn random_suffix(len: usize) -> String {
     const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
     let bytes = uuid::Uuid::new_v4().into_bytes();
     bytes.iter().take(len).map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
@@ -921,13 +921,29 @@ impl Api {
         objects.put(&self.events, key.clone(), new);
     }
 
-    /// Creates or replaces an object on behalf of a controller.
-    pub fn controller_put(&self, key: &ObjectKey, obj: Value) {
+    /// Creates or replaces an object on behalf of a controller (a no-op if
+    /// only its resourceVersion and timestamps would differ).
+    pub fn controller_put(&self, key: &ObjectKey, mut obj: Value) {
         let Ok(mut objects) = self.objects.lock() else { return };
-        if objects.get(key) == Some(&obj) {
-            return;
+        if let Some(old) = objects.get(key) {
+            if let Some(rv) = old.pointer("/metadata/resourceVersion").cloned() {
+                meta_mut(&mut obj).insert("resourceVersion".into(), rv);
+            }
+            if strip_times(old) == strip_times(&obj) {
+                return;
+            }
+            if let Some(mf) = old.pointer("/metadata/managedFields").cloned() {
+                meta_mut(&mut obj).insert("managedFields".into(), mf);
+            }
         }
         objects.put(&self.events, key.clone(), obj);
+    }
+
+    /// Deletes an object on behalf of a controller.
+    pub fn controller_remove(&self, key: &ObjectKey) {
+        if let Ok(mut objects) = self.objects.lock() {
+            objects.remove(&self.events, key);
+        }
     }
 }
 
@@ -935,6 +951,20 @@ impl ApiError {
     fn with_ns_details(mut self, ns: &str) -> ApiError {
         self.details = Some(json!({"name": ns, "kind": "namespaces"}));
         self
+    }
+}
+
+/// An object without the timestamps a controller rewrites each time.
+fn strip_times(obj: &Value) -> Value {
+    match obj {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "startTime" | "startedAt" | "finishedAt" | "lastTransitionTime" | "lastUpdateTime" | "containerID"))
+                .map(|(k, v)| (k.clone(), strip_times(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(strip_times).collect()),
+        other => other.clone(),
     }
 }
 

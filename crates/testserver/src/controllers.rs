@@ -3,7 +3,7 @@
 //! Deployments get their ReplicaSet, PVCs bind, LoadBalancers get an address,
 //! Pods run.
 
-use crate::api::{meta_mut, short_hash, Api};
+use crate::api::{meta_mut, random_suffix, short_hash, Api};
 use crate::clock;
 use crate::resources::Resource;
 use crate::store::ObjectKey;
@@ -82,7 +82,12 @@ fn reconcile(api: &Arc<Api>, res: &Resource, key: &ObjectKey, generation: i64) {
     let name = key.name.clone();
     let status = match (res.group.as_str(), res.kind.as_str()) {
         ("apps", "Deployment") => {
-            let rs_name = ensure_replica_set(api, &obj, key, replicas, ready);
+            let (rs_name, rs) = ensure_replica_set(api, &obj, key, replicas, ready);
+            if let Some(rs) = rs {
+                let labels = rs.pointer("/spec/template/metadata/labels").cloned().unwrap_or(json!({}));
+                let pods = PodSet { owner: &rs, owner_kind: "ReplicaSet", owner_api_version: "apps/v1", template: rs.pointer("/spec/template"), labels, count: replicas, failing, finished: false };
+                pods.ensure(api, &key.namespace, |_| format!("{rs_name}-{}", random_suffix(5)));
+            }
             if failing {
                 json!({"observedGeneration": generation, "replicas": replicas, "updatedReplicas": replicas,
                        "unavailableReplicas": replicas, "conditions": [
@@ -99,12 +104,19 @@ fn reconcile(api: &Arc<Api>, res: &Resource, key: &ObjectKey, generation: i64) {
             "fullyLabeledReplicas": replicas, "readyReplicas": ready, "availableReplicas": ready}),
         ("apps", "StatefulSet") => {
             let revision = format!("{name}-{}", &short_hash(obj.pointer("/spec/template").unwrap_or(&Value::Null))[..8]);
+            let mut labels = obj.pointer("/spec/template/metadata/labels").cloned().unwrap_or(json!({}));
+            labels["controller-revision-hash"] = json!(revision);
+            let pods = PodSet { owner: &obj, owner_kind: "StatefulSet", owner_api_version: "apps/v1", template: obj.pointer("/spec/template"), labels, count: replicas, failing, finished: false };
+            pods.ensure(api, &key.namespace, |i| format!("{name}-{i}"));
             json!({"observedGeneration": generation, "replicas": replicas, "readyReplicas": ready,
                    "currentReplicas": replicas, "updatedReplicas": replicas, "availableReplicas": ready,
                    "currentRevision": revision, "updateRevision": revision, "collisionCount": 0})
         }
         ("apps", "DaemonSet") => {
             let up = if failing { 0 } else { 1 };
+            let labels = obj.pointer("/spec/template/metadata/labels").cloned().unwrap_or(json!({}));
+            let pods = PodSet { owner: &obj, owner_kind: "DaemonSet", owner_api_version: "apps/v1", template: obj.pointer("/spec/template"), labels, count: 1, failing, finished: false };
+            pods.ensure(api, &key.namespace, |_| format!("{name}-{}", random_suffix(5)));
             let mut s = json!({"observedGeneration": generation, "currentNumberScheduled": 1, "desiredNumberScheduled": 1,
                    "numberMisscheduled": 0, "numberReady": up, "numberAvailable": up, "updatedNumberScheduled": 1});
             if failing {
@@ -113,6 +125,18 @@ fn reconcile(api: &Arc<Api>, res: &Resource, key: &ObjectKey, generation: i64) {
             s
         }
         ("batch", "Job") => {
+            let uid = obj.pointer("/metadata/uid").cloned().unwrap_or(json!(""));
+            let mut labels = obj.pointer("/spec/template/metadata/labels").cloned().unwrap_or(json!({}));
+            if let Some(l) = labels.as_object_mut() {
+                for k in ["job-name", "batch.kubernetes.io/job-name"] {
+                    l.insert(k.into(), json!(name));
+                }
+                for k in ["controller-uid", "batch.kubernetes.io/controller-uid"] {
+                    l.insert(k.into(), uid.clone());
+                }
+            }
+            let pods = PodSet { owner: &obj, owner_kind: "Job", owner_api_version: "batch/v1", template: obj.pointer("/spec/template"), labels, count: 1, failing, finished: true };
+            pods.ensure(api, &key.namespace, |_| format!("{name}-{}", random_suffix(5)));
             if failing {
                 json!({"startTime": now, "failed": 1, "active": 0, "ready": 0, "terminating": 0, "conditions": [
                     condition("FailureTarget", "True", "BackoffLimitExceeded", "Job has reached the specified backoff limit", &now),
@@ -161,8 +185,8 @@ fn reconcile(api: &Arc<Api>, res: &Resource, key: &ObjectKey, generation: i64) {
 }
 
 /// Creates or updates the Deployment's current ReplicaSet; scales old ones to zero.
-fn ensure_replica_set(api: &Arc<Api>, deploy: &Value, key: &ObjectKey, replicas: i64, ready: i64) -> String {
-    let Some(rs_res) = api.find("apps", "v1", "replicasets") else { return String::new() };
+fn ensure_replica_set(api: &Arc<Api>, deploy: &Value, key: &ObjectKey, replicas: i64, ready: i64) -> (String, Option<Value>) {
+    let Some(rs_res) = api.find("apps", "v1", "replicasets") else { return (String::new(), None) };
     let template = deploy.pointer("/spec/template").cloned().unwrap_or(json!({}));
     let hash = short_hash(&template);
     let rs_name = format!("{}-{hash}", key.name);
@@ -202,7 +226,9 @@ fn ensure_replica_set(api: &Arc<Api>, deploy: &Value, key: &ObjectKey, replicas:
             namespace: key.namespace.clone(),
             name: old.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string(),
         };
+        let old_uid = old.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or_default().to_string();
         api.controller_put(&old_key, scaled);
+        PodSet::remove_owned(api, &key.namespace, &old_uid, 0);
     }
     let previous = existing
         .iter()
@@ -232,5 +258,131 @@ fn ensure_replica_set(api: &Arc<Api>, deploy: &Value, key: &ObjectKey, replicas:
         }
     }
     api.controller_put(&rs_key, compare);
-    rs_name
+    let stored = api.objects.lock().ok().and_then(|o| o.get(&rs_key).cloned());
+    (rs_name, stored)
+}
+
+/// The Pods a workload controller keeps: `count` of them from `template`,
+/// running and ready (or crash-looping when failing), or finished for Jobs.
+struct PodSet<'a> {
+    owner: &'a Value,
+    owner_kind: &'a str,
+    owner_api_version: &'a str,
+    template: Option<&'a Value>,
+    labels: Value,
+    count: i64,
+    failing: bool,
+    finished: bool,
+}
+
+fn pods_key(namespace: &str, name: &str) -> ObjectKey {
+    ObjectKey { storage_key: "/pods".into(), namespace: namespace.to_string(), name: name.to_string() }
+}
+
+impl PodSet<'_> {
+    /// Pods owned by `uid`, beyond the first `keep`, are deleted.
+    fn remove_owned(api: &Arc<Api>, namespace: &str, uid: &str, keep: usize) {
+        let owned: Vec<String> = api
+            .objects
+            .lock()
+            .map(|o| {
+                o.list("/pods", Some(namespace))
+                    .into_iter()
+                    .filter(|p| p.pointer("/metadata/ownerReferences/0/uid").and_then(Value::as_str) == Some(uid))
+                    .filter_map(|p| p.pointer("/metadata/name").and_then(Value::as_str).map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for name in owned.into_iter().skip(keep) {
+            api.controller_remove(&pods_key(namespace, &name));
+        }
+    }
+
+    fn status(&self, spec: &Value, now: &str, index: usize) -> Value {
+        let containers = spec.get("containers").and_then(Value::as_array).cloned().unwrap_or_default();
+        let (phase, ready) = match (self.failing, self.finished) {
+            (true, true) => ("Failed", false),
+            (false, true) => ("Succeeded", false),
+            (true, false) => ("Running", false),
+            (false, false) => ("Running", true),
+        };
+        let statuses: Vec<Value> = containers
+            .iter()
+            .map(|c| {
+                let name = c.get("name").cloned().unwrap_or(json!(""));
+                let image = c.get("image").cloned().unwrap_or(json!(""));
+                let state = match (self.failing, self.finished) {
+                    (_, true) => json!({"terminated": {"exitCode": if self.failing { 1 } else { 0 },
+                        "reason": if self.failing { "Error" } else { "Completed" }, "startedAt": now, "finishedAt": now}}),
+                    (true, false) => json!({"waiting": {"reason": "CrashLoopBackOff",
+                        "message": format!("back-off 5m0s restarting failed container={} pod", name.as_str().unwrap_or_default())}}),
+                    (false, false) => json!({"running": {"startedAt": now}}),
+                };
+                json!({"name": name, "image": image, "imageID": "", "containerID": format!("containerd://{}", short_hash(&json!([now, name, index]))),
+                       "ready": ready, "started": ready, "restartCount": if self.failing && !self.finished { 3 } else { 0 }, "state": state})
+            })
+            .collect();
+        let flag = |b: bool| if b { "True" } else { "False" };
+        json!({
+            "phase": phase, "hostIP": "10.0.0.1", "hostIPs": [{"ip": "10.0.0.1"}],
+            "podIP": format!("10.244.0.{}", 10 + index % 200), "startTime": now, "qosClass": "BestEffort",
+            "conditions": [
+                {"type": "PodReadyToStartContainers", "status": "True", "lastTransitionTime": now},
+                {"type": "Initialized", "status": "True", "lastTransitionTime": now},
+                {"type": "Ready", "status": flag(ready), "lastTransitionTime": now},
+                {"type": "ContainersReady", "status": flag(ready), "lastTransitionTime": now},
+                {"type": "PodScheduled", "status": "True", "lastTransitionTime": now}],
+            "containerStatuses": statuses,
+        })
+    }
+
+    fn ensure(&self, api: &Arc<Api>, namespace: &str, name_for: impl Fn(usize) -> String) {
+        let uid = self.owner.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or_default().to_string();
+        let owner_name = self.owner.pointer("/metadata/name").cloned().unwrap_or(json!(""));
+        let existing: Vec<Value> = api
+            .objects
+            .lock()
+            .map(|o| {
+                o.list("/pods", Some(namespace))
+                    .into_iter()
+                    .filter(|p| p.pointer("/metadata/ownerReferences/0/uid").and_then(Value::as_str) == Some(uid.as_str()))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let count = self.count.max(0) as usize;
+        let now = clock::now();
+        let mut spec = self.template.and_then(|t| t.get("spec")).cloned().unwrap_or(json!({}));
+        if let Some(m) = spec.as_object_mut() {
+            m.insert("nodeName".into(), json!("berth-testserver-node"));
+            m.entry("restartPolicy").or_insert(json!("Always"));
+            m.entry("schedulerName").or_insert(json!("default-scheduler"));
+        }
+        for index in 0..count {
+            let previous = existing.get(index);
+            let name = previous
+                .and_then(|p| p.pointer("/metadata/name").and_then(Value::as_str).map(str::to_string))
+                .unwrap_or_else(|| name_for(index));
+            let mut labels = self.labels.clone();
+            if self.owner_kind == "StatefulSet" {
+                labels["statefulset.kubernetes.io/pod-name"] = json!(name);
+                labels["apps.kubernetes.io/pod-index"] = json!(index.to_string());
+            }
+            let pod = json!({
+                "apiVersion": "v1", "kind": "Pod",
+                "metadata": {
+                    "name": name, "namespace": namespace, "labels": labels,
+                    "uid": previous.and_then(|p| p.pointer("/metadata/uid").cloned()).unwrap_or(json!(uuid::Uuid::new_v4().to_string())),
+                    "creationTimestamp": previous.and_then(|p| p.pointer("/metadata/creationTimestamp").cloned()).unwrap_or(json!(now)),
+                    "generation": 1,
+                    "ownerReferences": [{"apiVersion": self.owner_api_version, "kind": self.owner_kind, "name": owner_name,
+                                         "uid": uid, "controller": true, "blockOwnerDeletion": true}],
+                },
+                "spec": spec,
+                "status": self.status(&spec, &now, index),
+            });
+            api.controller_put(&pods_key(namespace, &name), pod);
+        }
+        Self::remove_owned(api, namespace, &uid, count);
+    }
 }

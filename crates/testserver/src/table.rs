@@ -44,6 +44,49 @@ fn columns(res: &Resource) -> (Vec<Value>, Cells) {
             Box::new(move |o| vec![name_of(o), json!(format!("{}/{}", int(o, "/status/readyReplicas"), int(o, "/spec/replicas"))),
                 json!(int(o, "/status/updatedReplicas")), json!(int(o, "/status/availableReplicas")), json!(age(o))]),
         ),
+        ("", "Pod") => (
+            vec![name, column("Ready", "string", "", "The aggregate readiness state of this pod for accepting traffic."),
+                 column("Status", "string", "", "The aggregate status of the containers in this pod."),
+                 column("Restarts", "string", "", "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."), age_col],
+            Box::new(move |o| {
+                let statuses = o.pointer("/status/containerStatuses").and_then(Value::as_array).cloned().unwrap_or_default();
+                let total = o.pointer("/spec/containers").and_then(Value::as_array).map(|c| c.len()).unwrap_or(0);
+                let ready = statuses.iter().filter(|c| c.get("ready") == Some(&Value::Bool(true))).count();
+                let restarts: i64 = statuses.iter().map(|c| int(c, "/restartCount")).sum();
+                let waiting = statuses.iter().find_map(|c| c.pointer("/state/waiting/reason").and_then(Value::as_str).map(str::to_string));
+                let terminated = statuses.iter().find_map(|c| c.pointer("/state/terminated/reason").and_then(Value::as_str).map(str::to_string));
+                let status = waiting.or(terminated).unwrap_or_else(|| text(o, "/status/phase"));
+                vec![name_of(o), json!(format!("{ready}/{total}")), json!(status), json!(restarts.to_string()), json!(age(o))]
+            }),
+        ),
+        ("apps", "ReplicaSet") => (
+            vec![name, column("Desired", "integer", "", "Number of desired pods."), column("Current", "integer", "", "Number of actual replicas."),
+                 column("Ready", "integer", "", "The number of ready replicas."), age_col],
+            Box::new(move |o| vec![name_of(o), json!(int(o, "/spec/replicas")), json!(int(o, "/status/replicas")),
+                json!(int(o, "/status/readyReplicas")), json!(age(o))]),
+        ),
+        ("apps", "StatefulSet") => (
+            vec![name, column("Ready", "string", "", "Number of the pod with ready state"), age_col],
+            Box::new(move |o| vec![name_of(o), json!(format!("{}/{}", int(o, "/status/readyReplicas"), int(o, "/spec/replicas"))), json!(age(o))]),
+        ),
+        ("apps", "DaemonSet") => (
+            vec![name, column("Desired", "integer", "", "The total number of nodes that should be running the daemon pod."),
+                 column("Current", "integer", "", "The number of nodes running at least one daemon pod."),
+                 column("Ready", "integer", "", "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and ready."),
+                 column("Up-to-date", "integer", "", "The total number of nodes that are running updated daemon pod."),
+                 column("Available", "integer", "", "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available."), age_col],
+            Box::new(move |o| vec![name_of(o), json!(int(o, "/status/desiredNumberScheduled")), json!(int(o, "/status/currentNumberScheduled")),
+                json!(int(o, "/status/numberReady")), json!(int(o, "/status/updatedNumberScheduled")), json!(int(o, "/status/numberAvailable")), json!(age(o))]),
+        ),
+        ("batch", "Job") => (
+            vec![name, column("Status", "string", "", "Status of the job."), column("Completions", "string", "", "The completion status of the job."), age_col],
+            Box::new(move |o| {
+                let conditions = o.pointer("/status/conditions").and_then(Value::as_array).cloned().unwrap_or_default();
+                let has = |t: &str| conditions.iter().any(|c| c.get("type").and_then(Value::as_str) == Some(t) && c.get("status").and_then(Value::as_str) == Some("True"));
+                let status = if has("Complete") { "Complete" } else if has("Failed") { "Failed" } else { "Running" };
+                vec![name_of(o), json!(status), json!(format!("{}/{}", int(o, "/status/succeeded"), o.pointer("/spec/completions").and_then(Value::as_i64).unwrap_or(1))), json!(age(o))]
+            }),
+        ),
         ("", "Secret") => (
             vec![name, column("Type", "string", "", "The type of secret"), column("Data", "string", "", "The number of entries in the secret"), age_col],
             Box::new(move |o| vec![name_of(o), json!(text(o, "/type")),

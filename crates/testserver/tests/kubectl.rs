@@ -120,6 +120,12 @@ fn rollout_status_waits_for_simulated_readiness() {
     assert!(out.contains("deployment \"web\" successfully rolled out"), "{out}");
     let ready = c.ok(&k, &["get", "deploy", "web", "-o", "jsonpath={.status.readyReplicas}"], None);
     assert_eq!(ready, "2");
+    let pods = c.ok(&k, &["get", "pods", "-l", "app=web", "--no-headers"], None);
+    assert_eq!(pods.lines().count(), 2, "{pods}");
+    assert!(pods.lines().all(|l| l.split_whitespace().nth(1) == Some("1/1") && l.contains("Running")), "{pods}");
+    c.ok(&k, &["delete", "deploy", "web"], None);
+    let left = c.ok(&k, &["get", "pods,rs", "-o", "name"], None);
+    assert_eq!(left.trim(), "", "dependents are collected");
 }
 
 #[test]
