@@ -21,6 +21,9 @@ pub(crate) struct Visit {
     pub undefined_env: Option<String>,
     /// State files being visited (a sub-helmfile naming an ancestor is a cycle).
     pub stack: Vec<PathBuf>,
+    /// `--namespace` / `--kube-context`.
+    pub namespace: Option<String>,
+    pub kube_context: Option<String>,
 }
 
 /// Options of one `visitStates` call.
@@ -83,6 +86,7 @@ impl Visit {
                 Err(LoadFailure::Error(e)) => return Err(e),
             };
             let mut spec = loaded.spec;
+            self.apply_flags(&mut spec, &shown)?;
             let this = dir.join(&file);
             for (i, hf) in spec.objs("helmfiles").iter().enumerate() {
                 let path = hf.str("path");
@@ -151,7 +155,7 @@ impl Visit {
                 .collect();
             let mut releases = spec.objs("releases");
             for r in releases.iter_mut() {
-                apply_overrides(r, &installed, &mut self.loader.warnings);
+                apply_overrides(r, &spec, &installed, &mut self.loader.warnings);
             }
             let filters = opts
                 .selectors
@@ -207,6 +211,32 @@ impl Visit {
             ));
         }
         Ok(any)
+    }
+
+    /// `--namespace` and `--kube-context`, which a state may not also set.
+    fn apply_flags(&self, spec: &mut crate::schema::Rec, shown: &str) -> Result<(), StateError> {
+        if let Some(ns) = &self.namespace {
+            if !spec.str("namespace").is_empty() {
+                return Err(StateError::Invalid {
+                    file: shown.to_string(),
+                    message: "err: Cannot use option --namespace and set attribute namespace.".into(),
+                });
+            }
+            spec.set("namespace", Fv::Str(ns.clone()));
+        }
+        if let Some(ctx) = &self.kube_context {
+            if !spec.str("kubeContext").is_empty() {
+                return Err(StateError::Invalid {
+                    file: shown.to_string(),
+                    message: "err: Cannot use option --kube-context and set attribute kubeContext.".into(),
+                });
+            }
+            spec.set("kubeContext", Fv::Str(ctx.clone()));
+            let mut defaults = spec.obj("helmDefaults");
+            defaults.set("kubeContext", Fv::Str(ctx.clone()));
+            spec.set("helmDefaults", Fv::Obj(defaults));
+        }
+        Ok(())
     }
 
     /// The environment of values given from outside the file.

@@ -76,6 +76,10 @@ pub struct LoadOptions {
     /// `--state-values-set-string`: values stay strings. As in helmfile
     /// 0.166, ignored when `state_values_set` is also given.
     pub state_values_set_string: Vec<String>,
+    /// `--namespace`: every release's namespace, and `.Namespace` in templates.
+    pub namespace: Option<String>,
+    /// `--kube-context`: every release's kube context.
+    pub kube_context: Option<String>,
     /// Whether `exec`/`envExec` may run commands (otherwise they fail clearly).
     pub allow_exec: bool,
     pub env: EnvLookup,
@@ -93,6 +97,8 @@ impl LoadOptions {
             state_values_files: Vec::new(),
             state_values_set: Vec::new(),
             state_values_set_string: Vec::new(),
+            namespace: None,
+            kube_context: None,
             allow_exec: false,
             env: Arc::new(|name| std::env::var(name).ok()),
         }
@@ -174,6 +180,7 @@ pub fn load(opts: &LoadOptions) -> Result<State, StateError> {
         warnings: Vec::new(),
         used_files: Vec::new(),
         shown: String::new(),
+        namespace: opts.namespace.clone().unwrap_or_default(),
     };
     let mut override_values: Vec<goyaml::Value> = opts
         .state_values_files
@@ -199,6 +206,8 @@ pub fn load(opts: &LoadOptions) -> Result<State, StateError> {
         files: Vec::new(),
         undefined_env: None,
         stack: Vec::new(),
+        namespace: opts.namespace.clone(),
+        kube_context: opts.kube_context.clone(),
     };
     let file = opts.file.as_ref().map(|f| f.to_string_lossy().into_owned());
     let visit_opts = app::VisitOpts {

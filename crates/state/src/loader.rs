@@ -49,6 +49,8 @@ pub(crate) struct Loader {
     pub used_files: Vec<PathBuf>,
     /// Shown name of the file being loaded, for messages.
     pub shown: String,
+    /// `--namespace`, visible to state templates as `.Namespace`.
+    pub namespace: String,
 }
 
 impl Loader {
@@ -165,7 +167,7 @@ impl Loader {
         let rendered_env = self.first_pass(dir, id, part, inherited, overrode);
         let final_env = inherited.merge(Some(&rendered_env)).merge(overrode);
         let vals = final_env.merged_values();
-        let data = environment_data(&final_env, "", &vals);
+        let data = environment_data(&final_env, &self.namespace, &vals);
         self.context(dir, false)
             .render(part, &data)
             .map_err(|e| e.message)
@@ -181,7 +183,7 @@ impl Loader {
         overrode: Option<&Env>,
     ) -> Env {
         let init = first.merge(overrode);
-        let data = environment_data(&init, "", &Pairs::new());
+        let data = environment_data(&init, &self.namespace, &Pairs::new());
         let output = match self.context(dir, true).render(part, &data) {
             Ok(out) => out,
             Err(e) => match e.partial {

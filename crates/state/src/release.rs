@@ -14,8 +14,8 @@ use crate::schema::{Fv, Rec, RELEASE_SPEC};
 use crate::tmpl::{Context, Struct};
 use crate::typed::{merge_inherit, sorted_yaml};
 
-/// `releaseTemplateData` for a release.
-pub(crate) fn release_data(env: &Env, release: &Rec, values: &Pairs) -> Value {
+/// `releaseTemplateData` for a release of `state`.
+pub(crate) fn release_data(env: &Env, state: &Rec, release: &Rec, values: &Pairs) -> Value {
     let labels: BTreeMap<String, Value> = release
         .str_map("labels")
         .into_iter()
@@ -49,9 +49,9 @@ pub(crate) fn release_data(env: &Env, release: &Rec, values: &Pairs) -> Value {
             ("Release".into(), rel),
             ("Values".into(), values.clone()),
             ("StateValues".into(), values),
-            ("KubeContext".into(), Value::from("")),
-            ("Namespace".into(), Value::from("")),
-            ("Chart".into(), Value::from("")),
+            ("KubeContext".into(), Value::from(state.str("kubeContext"))),
+            ("Namespace".into(), Value::from(state.str("namespace"))),
+            ("Chart".into(), Value::from(state.str("chart"))),
         ],
     }))
 }
@@ -252,7 +252,7 @@ pub(crate) fn execute_templates(
         let mut prev = release.clone();
         let mut done = None;
         for _ in 0..6 {
-            let data = release_data(env, &prev, values);
+            let data = release_data(env, spec, &prev, values);
             let r = execute_expressions(&release, ctx, &data).map_err(|e| {
                 format!(
                     "failed executing templates in release \"{file}\".\"{}\": {e}",
@@ -308,9 +308,16 @@ fn update_bool_templates(mut r: Rec) -> Result<Rec, String> {
 /// `ApplyOverrides`: `needs` written as `[kubecontext/][namespace/]name`.
 pub(crate) fn apply_overrides(
     r: &mut Rec,
+    state: &Rec,
     installed: &BTreeMap<String, bool>,
     warnings: &mut Vec<String>,
 ) {
+    for key in ["kubeContext", "namespace"] {
+        let value = state.str(key);
+        if !value.is_empty() {
+            r.set(str_key(key), Fv::Str(value.to_string()));
+        }
+    }
     let needs = r.strs("needs");
     if needs.is_empty() {
         return;

@@ -54,13 +54,14 @@ pub(crate) fn release_values(
         warnings: Vec::new(),
         used_files: Vec::new(),
         shown: file.shown.clone(),
+        namespace: String::new(),
     };
     let handler = match r.vals.get("missingFileHandler") {
         Some(Fv::Str(s)) => Some(s.clone()),
         _ => None,
     };
     let prefix = r.str("valuesPathPrefix").to_string();
-    let data = release_data(&file.env, r, &file.rendered_values);
+    let data = release_data(&file.env, &file.spec, r, &file.rendered_values);
     let mut out = ReleaseValues::default();
     for entry in r.anys("values") {
         match &entry {

@@ -288,3 +288,19 @@ fn state_values_set_overrides_environment_values() {
         assert_eq!(build, normalise(&out, &dir));
     }
 }
+
+#[test]
+fn namespace_and_kube_context_flags() {
+    let dir = project();
+    let mut opts = options(&dir, "default", &[]);
+    opts.namespace = Some("override".into());
+    opts.kube_context = Some("kctx".into());
+    let st = state::load(&opts).expect("loads");
+    let build = normalise(&st.build_output(), &dir);
+    assert_eq!(build, expected("project/expected/namespace-context-flags.build.yaml"));
+    assert!(st.releases().all(|(_, r)| r.namespace == "override" && r.kube_context == "kctx"));
+    if let Some((ok, out, err)) = helmfile(&dir, &["-n", "override", "--kube-context", "kctx", "build"], &[]) {
+        assert!(ok, "{err}");
+        assert_eq!(build, normalise(&out, &dir));
+    }
+}
