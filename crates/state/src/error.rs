@@ -56,9 +56,14 @@ pub enum StateError {
     /// A malformed `-l` selector.
     #[error("malformed label: {0}. Expected label in form k=v or k!=v")]
     Selector(String),
-    /// Nothing matched the selectors in any state file.
+    /// Nothing matched the selectors in any state file. `helmfile build`
+    /// still prints every state before failing: `build_output` is that text.
     #[error("no releases found that matches specified selector({selectors}) and environment({env}), in any helmfile")]
-    NoMatchingReleases { selectors: String, env: String },
+    NoMatchingReleases {
+        selectors: String,
+        env: String,
+        build_output: String,
+    },
     /// A release's chart names a repository the state does not declare.
     #[error("in {file}: release \"{release}\": chart \"{chart}\" refers to repository \"{repo}\", which is not declared under `repositories:` (declared: {declared})")]
     UndeclaredRepository {

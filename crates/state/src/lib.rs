@@ -229,6 +229,7 @@ pub fn load(opts: &LoadOptions) -> Result<State, StateError> {
         return Err(StateError::NoMatchingReleases {
             selectors: opts.selectors.join(","),
             env: opts.environment.clone(),
+            build_output: visit.files.iter().map(output::build).collect(),
         });
     }
     let mut warnings: Vec<String> = Vec::new();

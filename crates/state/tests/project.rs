@@ -304,3 +304,22 @@ fn namespace_and_kube_context_flags() {
         assert_eq!(build, normalise(&out, &dir));
     }
 }
+
+#[test]
+fn no_matching_release_still_yields_helmfiles_build_output() {
+    let dir = project();
+    let mut opts = options(&dir, "default", &[]);
+    opts.selectors = vec!["tier=nothing".into()];
+    let err = match state::load(&opts) {
+        Ok(_) => panic!("nothing matches"),
+        Err(e) => e,
+    };
+    assert_eq!(
+        err.to_string(),
+        "no releases found that matches specified selector(tier=nothing) and environment(default), in any helmfile"
+    );
+    let state::StateError::NoMatchingReleases { build_output, .. } = err else {
+        panic!("unexpected error kind");
+    };
+    assert_eq!(normalise(&build_output, &dir), expected("project/expected/no-match.build.yaml"));
+}
