@@ -166,18 +166,8 @@ fn reconcile(api: &Arc<Api>, res: &Resource, key: &ObjectKey, generation: i64) {
         }
         ("", "Pod") => {
             let always = obj.pointer("/spec/restartPolicy").and_then(Value::as_str).is_none_or(|p| p == "Always");
-            let phase = match (failing, always) {
-                (true, _) => "Failed",
-                (false, true) => "Running",
-                (false, false) => "Succeeded",
-            };
-            let ready = if phase == "Running" { "True" } else { "False" };
-            json!({"phase": phase, "hostIP": "10.0.0.1", "podIP": "10.244.0.10", "startTime": now,
-                   "conditions": [
-                       {"type": "Initialized", "status": "True", "lastTransitionTime": now},
-                       {"type": "Ready", "status": ready, "lastTransitionTime": now},
-                       {"type": "ContainersReady", "status": ready, "lastTransitionTime": now},
-                       {"type": "PodScheduled", "status": "True", "lastTransitionTime": now}]})
+            let pods = PodSet { owner: &obj, owner_kind: "Pod", owner_api_version: "v1", template: None, labels: json!({}), count: 0, failing, finished: !always };
+            pods.status(obj.get("spec").unwrap_or(&Value::Null), &now, 0)
         }
         _ => return,
     };
@@ -206,7 +196,6 @@ fn ensure_replica_set(api: &Arc<Api>, deploy: &Value, key: &ObjectKey, replicas:
             .and_then(Value::as_object_mut)
             .map(|m| m.insert("pod-template-hash".into(), json!(hash)));
     }
-    let revision = deploy.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(1);
     let owner = json!([{"apiVersion": "apps/v1", "kind": "Deployment", "name": key.name, "uid": uid,
                         "controller": true, "blockOwnerDeletion": true}]);
     let existing: Vec<Value> = api
@@ -234,6 +223,21 @@ fn ensure_replica_set(api: &Arc<Api>, deploy: &Value, key: &ObjectKey, replicas:
         .iter()
         .find(|rs| rs.pointer("/metadata/name").and_then(Value::as_str) == Some(rs_name.as_str()));
     let labels = rs_template.pointer("/metadata/labels").cloned().unwrap_or(json!({}));
+    let revision_of = |rs: &Value| -> i64 {
+        rs.pointer("/metadata/annotations/deployment.kubernetes.io~1revision")
+            .and_then(Value::as_str)
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(0)
+    };
+    let revision = match previous {
+        Some(p) => revision_of(p),
+        None => 1 + existing
+            .iter()
+            .filter(|rs| rs.pointer("/metadata/ownerReferences/0/uid").and_then(Value::as_str) == Some(uid.as_str()))
+            .map(revision_of)
+            .max()
+            .unwrap_or(0),
+    };
     let rs = json!({
         "apiVersion": "apps/v1", "kind": "ReplicaSet",
         "metadata": {

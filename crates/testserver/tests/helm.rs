@@ -99,3 +99,50 @@ fn helm4_wait_fails_on_a_failing_deployment() {
         "{err}"
     );
 }
+
+const HOOKED_CHART: &[(&str, &str)] = &[
+    ("Chart.yaml", "apiVersion: v2\nname: hooked\nversion: 0.1.0\n"),
+    ("templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cfg\ndata:\n  a: \"1\"\n"),
+    (
+        "templates/hook.yaml",
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{ .Release.Name }}-migrate\n  annotations:\n    \"helm.sh/hook\": pre-install,pre-upgrade\n    \"helm.sh/hook-delete-policy\": before-hook-creation,hook-succeeded\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: m\n        image: busybox\n",
+    ),
+    (
+        "templates/test.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-test\n  annotations:\n    \"helm.sh/hook\": test\nspec:\n  restartPolicy: Never\n  containers:\n  - name: t\n    image: busybox\n",
+    ),
+];
+
+fn hooks(helm: &str) {
+    let (Some(h), Some(k)) = (tool(helm), tool("kubectl")) else {
+        eprintln!("skipping: {helm} or kubectl is missing");
+        return;
+    };
+    let c = Cluster::start();
+    let chart = c.home.path().join("hooked");
+    for (path, text) in HOOKED_CHART {
+        let p = chart.join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("chart dir");
+        std::fs::write(p, text).expect("chart file");
+    }
+    let chart = chart.to_str().expect("utf-8 path");
+    let out = c.ok(&h, &["install", "hk", chart, "--wait", "--timeout", "30s"], None);
+    assert!(out.contains("STATUS: deployed"), "{out}");
+    let jobs = c.ok(&k, &["get", "jobs", "-o", "name"], None);
+    assert_eq!(jobs.trim(), "", "the succeeded hook Job is deleted");
+    c.ok(&h, &["upgrade", "hk", chart, "--wait", "--timeout", "30s"], None);
+    let out = c.ok(&h, &["test", "hk"], None);
+    assert!(out.contains("TEST SUITE:     hk-test"), "{out}");
+    assert!(out.contains("Phase:          Succeeded"), "{out}");
+    c.ok(&h, &["uninstall", "hk"], None);
+}
+
+#[test]
+fn helm4_runs_hooks_and_tests() {
+    hooks("helm4");
+}
+
+#[test]
+fn helm3_runs_hooks_and_tests() {
+    hooks("helm3");
+}
