@@ -50,6 +50,56 @@ pub(crate) fn cast_keys(v: &Yaml) -> Yaml {
     }
 }
 
+/// `maputil.CastKeysToStrings`: nested maps must have string keys (a plain
+/// `true`, `1` or `y` key is an error, as in helmfile).
+pub(crate) fn string_keys(v: &Yaml) -> Result<Yaml, String> {
+    match v {
+        Yaml::Map(pairs) => {
+            let mut out: Vec<(Yaml, Yaml)> = Vec::new();
+            for (k, val) in pairs {
+                if !matches!(k, Yaml::String(_)) {
+                    return Err(format!(
+                        "unexpected type of key in map: expected string, got {}: value={}, map={}",
+                        go_type(k),
+                        go_v(k),
+                        go_v(v)
+                    ));
+                }
+                Yaml::map_insert(&mut out, k.clone(), string_keys(val)?);
+            }
+            Ok(Yaml::Map(out))
+        }
+        Yaml::Seq(items) => Ok(Yaml::Seq(items.iter().map(string_keys).collect::<Result<_, _>>()?)),
+        other => Ok(other.clone()),
+    }
+}
+
+fn go_type(v: &Yaml) -> &'static str {
+    match v {
+        Yaml::Null => "<nil>",
+        Yaml::Bool(_) => "bool",
+        Yaml::Int(_) => "int",
+        Yaml::Uint(_) => "uint64",
+        Yaml::Float(_) => "float64",
+        Yaml::String(_) => "string",
+        Yaml::Seq(_) => "[]interface {}",
+        Yaml::Map(_) => "map[interface {}]interface {}",
+    }
+}
+
+/// Go's `%v` of a decoded value.
+fn go_v(v: &Yaml) -> String {
+    match v {
+        Yaml::Null => "<nil>".into(),
+        Yaml::Seq(items) => format!("[{}]", items.iter().map(go_v).collect::<Vec<_>>().join(" ")),
+        Yaml::Map(pairs) => format!(
+            "map[{}]",
+            pairs.iter().map(|(k, v)| format!("{}:{}", go_v(k), go_v(v))).collect::<Vec<_>>().join(" ")
+        ),
+        other => key_string(other),
+    }
+}
+
 /// A template value as the Go value go-yaml would marshal.
 pub(crate) fn from_template(v: &Tv) -> Yaml {
     match v {

@@ -433,7 +433,11 @@ impl Loader {
                     }
                 }
                 Yaml::Map(_) => {
-                    if let Yaml::Map(p) = crate::convert::cast_keys(entry) {
+                    let casted = crate::convert::string_keys(entry).map_err(|message| StateError::Values {
+                        file: self.shown.clone(),
+                        message,
+                    })?;
+                    if let Yaml::Map(p) = casted {
                         crate::convert::merge_values(&mut result, &p);
                     }
                 }
@@ -549,7 +553,7 @@ fn key_line(content: &str, key: &str) -> Option<usize> {
 pub(crate) fn parse_values_map(text: &str) -> Result<Pairs, String> {
     match goyaml::decode::unmarshal(text.as_bytes(), false).map_err(|e| e.to_string())? {
         Yaml::Null => Ok(Pairs::new()),
-        m @ Yaml::Map(_) => match crate::convert::cast_keys(&m) {
+        m @ Yaml::Map(_) => match crate::convert::string_keys(&m)? {
             Yaml::Map(p) => Ok(p),
             _ => Ok(Pairs::new()),
         },

@@ -155,7 +155,9 @@ fn execute_expressions(r: &Rec, ctx: &Context, data: &Value) -> Result<Rec, Stri
             for (i, item) in items.iter().enumerate() {
                 rendered.push(match item {
                     Yaml::String(s) => Yaml::String(render(&format!("{key}[{i}]"), s)?),
-                    m @ Yaml::Map(_) if key == "values" => crate::convert::cast_keys(m),
+                    m @ Yaml::Map(_) if key == "values" => crate::convert::string_keys(m).map_err(|e| {
+                        format!("failed executing template expressions in release \"{name}\".values[{i}] = \"{m:?}\": {e}")
+                    })?,
                     other => other.clone(),
                 });
             }

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use gotmpl::{FuncError, Function, GoType, MissingKey, Object, Signature, Templates, Value};
 
-use crate::convert::{cast_keys, from_template, to_template};
+use crate::convert::{from_template, string_keys, to_template};
 use crate::EnvLookup;
 
 /// Go's limit on nested `include` calls in helmfile.
@@ -479,7 +479,9 @@ fn from_yaml(s: &str) -> Result<Value, FuncError> {
         .map_err(|e| FuncError::new(format!("{e}, offending yaml: {s}")))?;
     match decoded {
         goyaml::Value::Null => Ok(Value::map(BTreeMap::new())),
-        v @ goyaml::Value::Map(_) => Ok(to_template(&cast_keys(&v))),
+        v @ goyaml::Value::Map(_) => string_keys(&v)
+            .map(|m| to_template(&m))
+            .map_err(|e| FuncError::new(format!("{e}, offending yaml: {s}"))),
         other => Err(FuncError::new(format!(
             "yaml: unmarshal errors:\n  line 1: cannot unmarshal {} into map[string]interface {{}}, offending yaml: {s}",
             match other {

@@ -174,3 +174,13 @@ fn release_values_template_error() {
         assert!(stderr.contains(&msg), "{stderr}");
     }
 }
+
+#[test]
+fn non_string_map_keys_are_refused_as_helmfile_does() {
+    let (dir, msg) = load_error("nonstring-key", &[]);
+    assert_eq!(
+        msg,
+        "in ./helmfile.yaml: failed to read helmfile.yaml: unexpected type of key in map: expected string, got bool: value=true, map=map[true:1]"
+    );
+    same_as_helmfile(&dir, &msg);
+}

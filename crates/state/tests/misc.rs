@@ -59,3 +59,8 @@ fn template_functions() {
 fn sub_helmfile_selectors_own_or_inherited() {
     check_with("subselect", &["tier=x"]);
 }
+
+#[test]
+fn values_merge_and_yaml_formatting() {
+    check("values");
+}
