@@ -11,14 +11,71 @@ use clap::{Parser, Subcommand, ValueEnum};
     about = "Deploy a GitOps repository of Helm charts with one static binary"
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub repo: RepoArgs,
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// How to read the deployment repository (helmfile's global flags) and where its
+/// charts come from. All but `--file` may also follow the command.
+#[derive(clap::Args, Debug, Clone)]
+pub struct RepoArgs {
+    /// The state file or a directory of them (default: helmfile.yaml,
+    /// helmfile.yaml.gotmpl, then helmfile.d/).
+    #[arg(long = "file", short = 'f')]
+    pub file: Option<PathBuf>,
+    /// The environment to render.
+    #[arg(
+        long = "environment",
+        short = 'e',
+        default_value = "default",
+        global = true
+    )]
+    pub environment: String,
+    /// Select releases by label (`key=value`, `key!=value`; commas AND, repeats OR).
+    #[arg(long = "selector", short = 'l', global = true)]
+    pub selectors: Vec<String>,
+    /// Override state values (`key=value[,key=value]`).
+    #[arg(long = "state-values-set", global = true)]
+    pub state_values_set: Vec<String>,
+    /// Override state values as strings.
+    #[arg(long = "state-values-set-string", global = true)]
+    pub state_values_set_string: Vec<String>,
+    /// Files of state values to merge over the environment's.
+    #[arg(long = "state-values-file", global = true)]
+    pub state_values_files: Vec<PathBuf>,
+    /// Let the state's `exec` function run commands.
+    #[arg(long, global = true)]
+    pub allow_exec: bool,
+    /// Never use the network: charts come from the bundle (`--bundle`, or
+    /// `./vendor` when it holds one) or else from the cache.
+    #[arg(long, global = true)]
+    pub offline: bool,
+    /// A bundle written by `berth vendor`; every chart comes from it.
+    #[arg(long, global = true)]
+    pub bundle: Option<PathBuf>,
+    /// The chart cache (default: $XDG_CACHE_HOME/berth).
+    #[arg(long, global = true)]
+    pub cache_dir: Option<PathBuf>,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Render a chart's manifests exactly as `helm template` prints them.
+    /// Render a chart as `helm template` does (`berth template RELEASE CHART`), or
+    /// every selected release of the deployment repository as `helmfile template`.
     Template(TemplateArgs),
+    /// Print the rendered state as `helmfile build` does.
+    Build,
+    /// List the selected releases as `helmfile list` does.
+    List,
+    /// Check the deployment repository: layout mistakes, repositories, values,
+    /// secrets and every release's rendering.
+    Lint(LintArgs),
+    /// Write every chart the selected releases need into an offline bundle.
+    Vendor(VendorArgs),
+    /// Refresh the index of every chart repository the state declares.
+    Repos,
     /// Render a Go text/template file with JSON data, exactly as Go's text/template does.
     Gotmpl(GotmplArgs),
     /// Decrypt, encrypt and edit SOPS files in memory, as the sops binary does.
@@ -50,13 +107,14 @@ pub enum MissingKeyArg {
 
 #[derive(clap::Args, Debug)]
 pub struct TemplateArgs {
-    /// The release name.
-    pub release: String,
+    /// The release name (omit both to render the deployment repository).
+    #[arg(requires = "chart")]
+    pub release: Option<String>,
     /// The chart: a directory or a .tgz archive.
-    pub chart: PathBuf,
-    /// The release namespace.
-    #[arg(long, short = 'n', default_value = "default")]
-    pub namespace: String,
+    pub chart: Option<PathBuf>,
+    /// The release namespace (default: `default`, or each release's own).
+    #[arg(long, short = 'n')]
+    pub namespace: Option<String>,
     /// Values files, later ones winning.
     #[arg(long = "values", short = 'f')]
     pub values: Vec<PathBuf>,
@@ -102,6 +160,23 @@ pub struct TemplateArgs {
     /// Render as Helm 3.17 does instead of Helm 4.
     #[arg(long)]
     pub helm3: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct LintArgs {
+    /// Fail on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+    /// Render as Helm 3.17 does instead of Helm 4.
+    #[arg(long)]
+    pub helm3: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct VendorArgs {
+    /// The bundle directory to write.
+    #[arg(long, default_value = "vendor")]
+    pub out: PathBuf,
 }
 
 #[derive(Subcommand, Debug)]

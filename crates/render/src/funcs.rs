@@ -148,12 +148,15 @@ pub fn helm_functions(helm: HelmVersion) -> Vec<(String, Function)> {
     funcs.push((
         "fromToml".into(),
         one(text(), move |a| {
-            Ok(match goyaml::toml_decode::decode(&string_arg(&a), toml_version) {
-                Ok(table) => toml_table(&table),
-                Err(e) => {
-                    Value::map(BTreeMap::from([("Error".to_string(), Value::from(e.to_string()))]))
-                }
-            })
+            Ok(
+                match goyaml::toml_decode::decode(&string_arg(&a), toml_version) {
+                    Ok(table) => toml_table(&table),
+                    Err(e) => Value::map(BTreeMap::from([(
+                        "Error".to_string(),
+                        Value::from(e.to_string()),
+                    )])),
+                },
+            )
         }),
     ));
     if helm == HelmVersion::Helm4 {
@@ -179,7 +182,12 @@ pub fn helm_functions(helm: HelmVersion) -> Vec<(String, Function)> {
 
 /// A TOML table as `toml.Unmarshal` leaves it in a `map[string]interface{}`.
 fn toml_table(table: &TomlTable) -> Value {
-    Value::map(table.iter().map(|(k, v)| (k.clone(), toml_value(v))).collect())
+    Value::map(
+        table
+            .iter()
+            .map(|(k, v)| (k.clone(), toml_value(v)))
+            .collect(),
+    )
 }
 
 /// A TOML value with the Go type BurntSushi/toml gives it.

@@ -28,5 +28,9 @@ fn fromtoml_matches_helm4() {
 
 #[test]
 fn fromtoml_matches_helm3() {
-    check(corpus().join("helm3"), "fromToml (helm 3)", HelmVersion::Helm3);
+    check(
+        corpus().join("helm3"),
+        "fromToml (helm 3)",
+        HelmVersion::Helm3,
+    );
 }

@@ -35,6 +35,11 @@ fn text(d: Option<&Data>) -> Option<String> {
 }
 
 impl Index {
+    /// How many chart versions the index lists.
+    pub(crate) fn version_count(&self) -> usize {
+        self.entries.values().map(Vec::len).sum()
+    }
+
     /// Parses index.yaml; `source` (the index URL or cache file) names it in errors.
     pub(crate) fn parse(bytes: &[u8], source: &str) -> Result<Index, SourceError> {
         let top = match goyaml::sigs::unmarshal(bytes, Target::Map, false) {

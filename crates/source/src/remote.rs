@@ -164,6 +164,19 @@ impl Sources {
         }
     }
 
+    /// Downloads a chart repository's index afresh into the cache (what
+    /// `helm repo update` does for helmfile's `repos`), returning how many
+    /// chart versions it lists. OCI registries have no index: they answer 0
+    /// without a request.
+    pub fn update_index(&self, repo: &Repository) -> Result<usize, SourceError> {
+        if repo.oci || repo.url.starts_with("oci://") {
+            return Ok(0);
+        }
+        let url = repo.url.trim_end_matches('/');
+        let index = self.index(url, Some(repo))?;
+        Ok(index.version_count())
+    }
+
     /// The parsed index of a repository, fetched once per `Sources`.
     fn index(&self, url: &str, repo: Option<&Repository>) -> Result<Arc<Index>, SourceError> {
         let slot = self

@@ -1,6 +1,5 @@
 //! `berth template`: renders a chart and prints what `helm template` prints.
 
-use std::io::Write;
 use std::path::Path;
 
 use chart::strvals::{apply_set_flags, read_value_file, SetFlags};
@@ -27,14 +26,20 @@ pub fn run(args: &TemplateArgs) -> Result<(), String> {
         files.push(parsed.map_err(|e| format!("failed to parse {}: {e}", path.display()))?);
     }
     let values = set_flag_values(render::template::merge_value_files(&files), args, helm)?;
-    let chart = Chart::load(&args.chart, helm).map_err(|e| e.to_string())?;
+    let (Some(release_name), Some(chart_path)) = (&args.release, &args.chart) else {
+        return Err("berth template needs both RELEASE and CHART".to_string());
+    };
+    let chart = Chart::load(chart_path, helm).map_err(|e| e.to_string())?;
     let installable = matches!(chart.metadata.chart_type.as_str(), "" | "application");
     if chart.metadata.deprecated && installable {
         eprintln!("{}", deprecation_warning(helm));
     }
     let opts = TemplateOptions {
-        release_name: args.release.clone(),
-        namespace: args.namespace.clone(),
+        release_name: release_name.clone(),
+        namespace: args
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".to_string()),
         values,
         helm,
         kube_version: args.kube_version.clone(),
@@ -47,9 +52,7 @@ pub fn run(args: &TemplateArgs) -> Result<(), String> {
     };
     let release = render_release(&chart, &opts).map_err(|e| e.to_string())?;
     let output = template_output(&release, &opts).map_err(|e| e.to_string())?;
-    std::io::stdout()
-        .write_all(output.as_bytes())
-        .map_err(|e| format!("cannot write output: {e}"))
+    crate::commands::write_stdout(&output)
 }
 
 /// The `--set` family written over the merged `-f` files, in Helm's order.
