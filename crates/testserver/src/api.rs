@@ -390,6 +390,37 @@ impl Api {
             obj["spec"]["ipFamilies"] = json!(["IPv4"]);
             obj["spec"]["ipFamilyPolicy"] = json!("SingleStack");
         }
+        let node_ports = matches!(obj.pointer("/spec/type").and_then(Value::as_str), Some("NodePort" | "LoadBalancer"));
+        let old_ports: Vec<Value> = old
+            .and_then(|o| o.pointer("/spec/ports"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        if let Some(ports) = obj.pointer_mut("/spec/ports").and_then(Value::as_array_mut) {
+            for p in ports.iter_mut().filter(|p| p.is_object()) {
+                if !node_ports {
+                    if let Some(m) = p.as_object_mut() {
+                        m.remove("nodePort");
+                    }
+                    continue;
+                }
+                if p.get("nodePort").is_some() {
+                    continue;
+                }
+                let kept = old_ports
+                    .iter()
+                    .find(|o| o.get("port") == p.get("port") && o.get("protocol") == p.get("protocol"))
+                    .and_then(|o| o.get("nodePort").cloned());
+                let port = kept.unwrap_or_else(|| {
+                    let n = self.next_ip.lock().map(|mut g| {
+                        *g += 1;
+                        *g
+                    });
+                    json!(30000 + n.unwrap_or(0) % 2768)
+                });
+                p["nodePort"] = port;
+            }
+        }
         if obj.pointer("/status").is_none() {
             obj["status"] = json!({"loadBalancer": {}});
         }

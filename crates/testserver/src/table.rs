@@ -100,7 +100,10 @@ fn columns(res: &Resource) -> (Vec<Value>, Cells) {
             vec![name, column("Type", "string", "", "The type of the service"), column("Cluster-IP", "string", "", "The IP of the service"),
                  column("External-IP", "string", "", "The external IP"), column("Port(s)", "string", "", "The ports"), age_col],
             Box::new(move |o| {
-                let ports = o.pointer("/spec/ports").and_then(Value::as_array).map(|ps| ps.iter().map(|p| format!("{}/{}", int(p, "/port"), text(p, "/protocol"))).collect::<Vec<_>>().join(",")).unwrap_or_else(|| "<none>".into());
+                let ports = o.pointer("/spec/ports").and_then(Value::as_array).map(|ps| ps.iter().map(|p| match p.get("nodePort") {
+                    Some(n) => format!("{}:{}/{}", int(p, "/port"), n, text(p, "/protocol")),
+                    None => format!("{}/{}", int(p, "/port"), text(p, "/protocol")),
+                }).collect::<Vec<_>>().join(",")).unwrap_or_else(|| "<none>".into());
                 let external = o.pointer("/status/loadBalancer/ingress/0/ip").and_then(Value::as_str).unwrap_or("<none>").to_string();
                 vec![name_of(o), json!(text(o, "/spec/type")), json!(text(o, "/spec/clusterIP")), json!(external), json!(ports), json!(age(o))]
             }),

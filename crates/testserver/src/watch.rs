@@ -10,6 +10,7 @@ use crate::store::EventType;
 use crate::table;
 use bytes::Bytes;
 use serde_json::{json, Value};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc};
@@ -21,7 +22,40 @@ struct Filter {
     fields: Selector,
 }
 
+fn object_id(obj: &Value) -> String {
+    let meta = |k: &str| obj.pointer(&format!("/metadata/{k}")).and_then(Value::as_str).unwrap_or_default().to_string();
+    format!("{}/{}", meta("namespace"), meta("name"))
+}
+
 impl Filter {
+    /// The event a watcher sees, given which objects it saw match before:
+    /// objects entering the selectors are ADDED, leaving ones DELETED.
+    fn translate(&self, visible: &mut HashSet<String>, storage_key: &str, namespace: &str, kind: EventType, obj: &Value) -> Option<&'static str> {
+        if storage_key != self.storage_key || self.namespace.as_deref().is_some_and(|ns| ns != namespace) {
+            return None;
+        }
+        let id = object_id(obj);
+        let now = self.labels.matches_labels(obj) && self.fields.matches_fields(obj);
+        let was = visible.contains(&id);
+        match (kind, was, now) {
+            (EventType::Deleted, true, _) | (EventType::Deleted, false, true) => {
+                visible.remove(&id);
+                Some("DELETED")
+            }
+            (EventType::Deleted, false, false) => None,
+            (_, true, true) => Some("MODIFIED"),
+            (_, false, true) => {
+                visible.insert(id);
+                Some("ADDED")
+            }
+            (_, true, false) => {
+                visible.remove(&id);
+                Some("DELETED")
+            }
+            (_, false, false) => None,
+        }
+    }
+
     fn matches(&self, storage_key: &str, namespace: &str, obj: &Value) -> bool {
         storage_key == self.storage_key
             && self.namespace.as_deref().is_none_or(|ns| ns == namespace)
@@ -65,6 +99,7 @@ pub fn start(api: Arc<Api>, req: &RequestInfo, t: &Target) -> Result<Reply, ApiE
     };
 
     let mut initial: Vec<Bytes> = Vec::new();
+    let mut visible: HashSet<String> = HashSet::new();
     let (rx, mut last_rv) = {
         let objects = api
             .objects
@@ -72,8 +107,10 @@ pub fn start(api: Arc<Api>, req: &RequestInfo, t: &Target) -> Result<Reply, ApiE
             .map_err(|_| ApiError::new(500, "InternalError", "store lock poisoned"))?;
         let rx = api.events.subscribe();
         let current = objects.current_rv();
+        let matching = Api::matching(&objects, req, t)?;
         if send_initial || rv_param.is_empty() || rv_param == "0" {
-            for o in Api::matching(&objects, req, t)? {
+            for o in matching {
+                visible.insert(object_id(&o));
                 initial.push(line("ADDED", present(&o)));
             }
             if send_initial {
@@ -98,9 +135,22 @@ pub fn start(api: Arc<Api>, req: &RequestInfo, t: &Target) -> Result<Reply, ApiE
                 }
                 return Ok(Reply::Stream(out));
             }
-            for e in objects.events_since(from) {
-                if filter.matches(&e.storage_key, &e.namespace, &e.object) {
-                    initial.push(line(e.kind.as_str(), present(&e.object)));
+            let replay = objects.events_since(from);
+            let replayed: HashSet<String> = replay.iter().map(|e| object_id(&e.object)).collect();
+            for o in &matching {
+                let id = object_id(o);
+                if !replayed.contains(&id) {
+                    visible.insert(id);
+                }
+            }
+            for e in replay {
+                let existed_before = e.kind != EventType::Added;
+                let id = object_id(&e.object);
+                if existed_before && !visible.contains(&id) && filter.matches(&e.storage_key, &e.namespace, &e.object) {
+                    visible.insert(id);
+                }
+                if let Some(kind) = filter.translate(&mut visible, &e.storage_key, &e.namespace, e.kind, &e.object) {
+                    initial.push(line(kind, present(&e.object)));
                 }
             }
             (rx, current.max(from))
@@ -134,8 +184,7 @@ pub fn start(api: Arc<Api>, req: &RequestInfo, t: &Target) -> Result<Reply, ApiE
                     Ok(e) => {
                         if e.rv <= last_rv { continue; }
                         last_rv = e.rv;
-                        if filter.matches(&e.storage_key, &e.namespace, &e.object) {
-                            let kind = match e.kind { EventType::Added => "ADDED", EventType::Modified => "MODIFIED", EventType::Deleted => "DELETED" };
+                        if let Some(kind) = filter.translate(&mut visible, &e.storage_key, &e.namespace, e.kind, &e.object) {
                             if tx.send(line(kind, present(&e.object))).await.is_err() { return; }
                         }
                     }

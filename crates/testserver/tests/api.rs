@@ -393,3 +393,35 @@ async fn watch_from_a_compacted_resource_version_is_gone() {
     assert_eq!(event["object"]["code"], 410);
     assert_eq!(event["object"]["reason"], "Expired");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn objects_leaving_a_watched_selector_are_deleted_events() {
+    let s = server();
+    let api = Api::new(&s);
+    api.post(CM, &json!({"metadata": {"name": "sel", "labels": {"tier": "a"}}})).await;
+    let mut resp = api
+        .http
+        .get(format!("{}{CM}?watch=true&labelSelector=tier%3Da", api.base))
+        .bearer_auth(&api.token)
+        .send()
+        .await
+        .expect("watch");
+    api.patch(&format!("{CM}/sel"), "application/merge-patch+json", &json!({"metadata": {"labels": {"tier": "b"}}})).await;
+    api.patch(&format!("{CM}/sel"), "application/merge-patch+json", &json!({"metadata": {"labels": {"tier": "a"}}})).await;
+    let mut buf = String::new();
+    let mut types = Vec::new();
+    while types.len() < 3 {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), resp.chunk())
+            .await
+            .expect("event in time")
+            .expect("chunk")
+            .expect("stream open");
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(i) = buf.find('\n') {
+            let line: String = buf.drain(..=i).collect();
+            let v: Value = serde_json::from_str(&line).expect("json");
+            types.push(v["type"].as_str().unwrap_or_default().to_string());
+        }
+    }
+    assert_eq!(types, ["ADDED", "DELETED", "ADDED"]);
+}
