@@ -219,7 +219,8 @@ impl Visit {
             if !spec.str("namespace").is_empty() {
                 return Err(StateError::Invalid {
                     file: shown.to_string(),
-                    message: "err: Cannot use option --namespace and set attribute namespace.".into(),
+                    message: "err: Cannot use option --namespace and set attribute namespace."
+                        .into(),
                 });
             }
             spec.set("namespace", Fv::Str(ns.clone()));
@@ -228,7 +229,8 @@ impl Visit {
             if !spec.str("kubeContext").is_empty() {
                 return Err(StateError::Invalid {
                     file: shown.to_string(),
-                    message: "err: Cannot use option --kube-context and set attribute kubeContext.".into(),
+                    message: "err: Cannot use option --kube-context and set attribute kubeContext."
+                        .into(),
                 });
             }
             spec.set("kubeContext", Fv::Str(ctx.clone()));

@@ -69,7 +69,9 @@ pub(crate) fn string_keys(v: &Yaml) -> Result<Yaml, String> {
             }
             Ok(Yaml::Map(out))
         }
-        Yaml::Seq(items) => Ok(Yaml::Seq(items.iter().map(string_keys).collect::<Result<_, _>>()?)),
+        Yaml::Seq(items) => Ok(Yaml::Seq(
+            items.iter().map(string_keys).collect::<Result<_, _>>()?,
+        )),
         other => Ok(other.clone()),
     }
 }
@@ -94,7 +96,11 @@ fn go_v(v: &Yaml) -> String {
         Yaml::Seq(items) => format!("[{}]", items.iter().map(go_v).collect::<Vec<_>>().join(" ")),
         Yaml::Map(pairs) => format!(
             "map[{}]",
-            pairs.iter().map(|(k, v)| format!("{}:{}", go_v(k), go_v(v))).collect::<Vec<_>>().join(" ")
+            pairs
+                .iter()
+                .map(|(k, v)| format!("{}:{}", go_v(k), go_v(v)))
+                .collect::<Vec<_>>()
+                .join(" ")
         ),
         other => key_string(other),
     }

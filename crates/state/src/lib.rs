@@ -246,6 +246,26 @@ pub fn load(opts: &LoadOptions) -> Result<State, StateError> {
     })
 }
 
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State")
+            .field("files", &self.files)
+            .field("warnings", &self.warnings)
+            .field("environment", &self.environment)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for StateFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StateFile")
+            .field("path", &self.path)
+            .field("releases", &self.releases)
+            .field("repositories", &self.repositories)
+            .finish()
+    }
+}
+
 impl State {
     /// Every selected release with the state file it belongs to.
     pub fn releases(&self) -> impl Iterator<Item = (&StateFile, &Release)> {

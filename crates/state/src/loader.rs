@@ -433,9 +433,11 @@ impl Loader {
                     }
                 }
                 Yaml::Map(_) => {
-                    let casted = crate::convert::string_keys(entry).map_err(|message| StateError::Values {
-                        file: self.shown.clone(),
-                        message,
+                    let casted = crate::convert::string_keys(entry).map_err(|message| {
+                        StateError::Values {
+                            file: self.shown.clone(),
+                            message,
+                        }
                     })?;
                     if let Yaml::Map(p) = casted {
                         crate::convert::merge_values(&mut result, &p);

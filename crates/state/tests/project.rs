@@ -297,9 +297,18 @@ fn namespace_and_kube_context_flags() {
     opts.kube_context = Some("kctx".into());
     let st = state::load(&opts).expect("loads");
     let build = normalise(&st.build_output(), &dir);
-    assert_eq!(build, expected("project/expected/namespace-context-flags.build.yaml"));
-    assert!(st.releases().all(|(_, r)| r.namespace == "override" && r.kube_context == "kctx"));
-    if let Some((ok, out, err)) = helmfile(&dir, &["-n", "override", "--kube-context", "kctx", "build"], &[]) {
+    assert_eq!(
+        build,
+        expected("project/expected/namespace-context-flags.build.yaml")
+    );
+    assert!(st
+        .releases()
+        .all(|(_, r)| r.namespace == "override" && r.kube_context == "kctx"));
+    if let Some((ok, out, err)) = helmfile(
+        &dir,
+        &["-n", "override", "--kube-context", "kctx", "build"],
+        &[],
+    ) {
         assert!(ok, "{err}");
         assert_eq!(build, normalise(&out, &dir));
     }
@@ -321,5 +330,8 @@ fn no_matching_release_still_yields_helmfiles_build_output() {
     let state::StateError::NoMatchingReleases { build_output, .. } = err else {
         panic!("unexpected error kind");
     };
-    assert_eq!(normalise(&build_output, &dir), expected("project/expected/no-match.build.yaml"));
+    assert_eq!(
+        normalise(&build_output, &dir),
+        expected("project/expected/no-match.build.yaml")
+    );
 }

@@ -44,9 +44,7 @@ fn seed_warns_about_environments_next_to_releases() {
 #[test]
 fn seed_staging_fails_where_helmfile_fails() {
     let Some(dir) = seed_dir() else { return };
-    let err = state::load(&options(&dir, "staging", &[]))
-        .err()
-        .expect("staging is not defined");
+    let err = state::load(&options(&dir, "staging", &[])).expect_err("staging is not defined");
     let msg = err.to_string();
     assert!(msg.starts_with("in ./helmfile.yaml.gotmpl: error during helmfile.yaml.gotmpl.part.0 parsing: template: stringTemplate:17:29: "), "{msg}");
     assert!(msg.ends_with("error calling readFile: open environments/staging/cluster.yaml: no such file or directory"), "{msg}");
@@ -108,9 +106,7 @@ fn seed_third_mistake_unused_values_file() {
 #[test]
 fn undefined_environment_is_reported() {
     let dir = abs(&testdata("errors/undefined-env"));
-    let err = state::load(&options(&dir, "staging", &[]))
-        .err()
-        .expect("fails");
+    let err = state::load(&options(&dir, "staging", &[])).expect_err("fails");
     assert_eq!(
         err.to_string(),
         "environment \"staging\" is not defined in ./helmfile.yaml (helmfile: no releases found that matches specified selector() and environment(staging), in any helmfile)"
