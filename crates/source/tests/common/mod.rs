@@ -12,6 +12,8 @@ use std::thread::JoinHandle;
 
 use sha2::{Digest, Sha256};
 
+pub mod registry;
+
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/source")
 }
