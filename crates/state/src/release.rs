@@ -115,11 +115,11 @@ fn execute_expressions(r: &Rec, ctx: &Context, data: &Value) -> Result<Rec, Stri
     };
     for key in ["name", "chart", "namespace", "version"] {
         let text = out.str(key).to_string();
-        out.set(str_key(key), Fv::Str(render(key, &text)?));
+        out.set(key, Fv::Str(render(key, &text)?));
     }
     for key in ["waitTemplate", "installedTemplate", "verifyTemplate"] {
         if let Some(Fv::Str(text)) = out.vals.get(key).cloned() {
-            out.set(str_key(key), Fv::Str(render("version", &text)?));
+            out.set(key, Fv::Str(render("version", &text)?));
         }
     }
     if let Some(Fv::StrMap(labels)) = out.vals.get("labels").cloned() {
@@ -161,7 +161,7 @@ fn execute_expressions(r: &Rec, ctx: &Context, data: &Value) -> Result<Rec, Stri
                     other => other.clone(),
                 });
             }
-            out.set(str_key(key), Fv::Anys(rendered));
+            out.set(key, Fv::Anys(rendered));
         }
     }
     let set_template = out.objs("setTemplate");
@@ -172,7 +172,7 @@ fn execute_expressions(r: &Rec, ctx: &Context, data: &Value) -> Result<Rec, Stri
             for key in ["name", "value", "file"] {
                 let text = sv.str(key).to_string();
                 let s = render(&format!("set[{i}].{key}"), &text)?;
-                sv.set(str_key(key), Fv::Str(s));
+                sv.set(key, Fv::Str(s));
             }
             let mut vals = Vec::new();
             for (j, v) in sv.strs("values").iter().enumerate() {
@@ -195,14 +195,6 @@ fn execute_expressions(r: &Rec, ctx: &Context, data: &Value) -> Result<Rec, Stri
         out.set("needs", Fv::Strs(rendered));
     }
     Ok(out)
-}
-
-fn str_key(key: &str) -> &'static str {
-    crate::schema::RELEASE_SPEC
-        .field(key)
-        .map(|d| d.key)
-        .or_else(|| crate::schema::SET_VALUE.field(key).map(|d| d.key))
-        .unwrap_or("name")
 }
 
 /// `ReleaseSpec.Clone`: a YAML round trip, which drops empty values.
@@ -298,8 +290,8 @@ fn update_bool_templates(mut r: Rec) -> Result<Rec, String> {
     ] {
         if let Some(Fv::Str(text)) = r.vals.remove(tmpl) {
             match goyaml::decode::unmarshal(text.as_bytes(), false) {
-                Ok(Yaml::Bool(b)) => r.set(str_key(target), Fv::Bool(b)),
-                Ok(Yaml::Null) => r.set(str_key(target), Fv::Bool(false)),
+                Ok(Yaml::Bool(b)) => r.set(target, Fv::Bool(b)),
+                Ok(Yaml::Null) => r.set(target, Fv::Bool(false)),
                 _ => return Err(format!("{tmpl}: failed deserialising string {text}")),
             }
         }
@@ -317,7 +309,7 @@ pub(crate) fn apply_overrides(
     for key in ["kubeContext", "namespace"] {
         let value = state.str(key);
         if !value.is_empty() {
-            r.set(str_key(key), Fv::Str(value.to_string()));
+            r.set(key, Fv::Str(value.to_string()));
         }
     }
     let needs = r.strs("needs");

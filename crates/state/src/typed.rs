@@ -167,28 +167,15 @@ fn decode_subhelmfile(item: &Yaml, strict: bool, text: Text) -> Result<Rec, Stri
             let mut env = Rec::default();
             for (k, val) in pairs {
                 let key = scalar_text(k).unwrap_or_default();
-                let (target, def) = match key.as_str() {
-                    "values" => (
-                        &mut env,
-                        crate::schema::SUBHELMFILE_ENVIRONMENT.fields[0].key,
-                    ),
-                    "path" | "selectors" | "selectorsInherited" => {
-                        let def = SUBHELMFILE_SPEC
-                            .field(&key)
-                            .map(|d| d.key)
-                            .unwrap_or("path");
-                        (&mut rec, def)
-                    }
+                let (target, def, ty): (&mut Rec, &'static str, Ty) = match key.as_str() {
+                    "values" => (&mut env, "values", Ty::Anys),
+                    "path" => (&mut rec, "path", Ty::Str),
+                    "selectors" => (&mut rec, "selectors", Ty::Strs),
+                    "selectorsInherited" => (&mut rec, "selectorsInherited", Ty::Bool),
                     _ if strict => {
                         return Err(format!("field {key} not found in type struct"));
                     }
                     _ => continue,
-                };
-                let ty = match def {
-                    "values" => Ty::Anys,
-                    "selectors" => Ty::Strs,
-                    "selectorsInherited" => Ty::Bool,
-                    _ => Ty::Str,
                 };
                 if let Some(fv) = decode_field(val, ty, strict, text_get(text, &key))? {
                     target.set(def, fv);
