@@ -8,10 +8,14 @@
 
 mod support;
 
+#[path = "support/repository.rs"]
+mod repository;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use support::{berth_binary, package_chart, reference_tool, testdata, ChartRepository, Published};
+use repository::{ChartRepository, Published};
+use support::{berth_binary, package_chart, reference_tool, testdata};
 
 /// Every chart version the test repository serves. `~1.2` must pick 1.2.3 (not
 /// the release candidate), `>=0.1 <1` 0.3.0, and no version the latest, 1.0.0.

@@ -59,8 +59,7 @@ fn charts_pulled_from_a_registry_render_by_range_and_by_tag() {
         String::from_utf8_lossy(&out.stderr)
     );
     let rendered = String::from_utf8(out.stdout).unwrap();
-    let expected =
-        std::fs::read_to_string(testdata().join("deploy/oci.expected.yaml")).unwrap();
+    let expected = std::fs::read_to_string(testdata().join("deploy/oci.expected.yaml")).unwrap();
     assert_eq!(rendered, expected);
 
     match helm_template(&[("edge", &archives[1]), ("pinned", &archives[0])]) {
@@ -81,7 +80,11 @@ fn helm_template(releases: &[(&str, &Path)]) -> Option<String> {
             .args(["--namespace", "oci"])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         all.push_str(&String::from_utf8(out.stdout).unwrap());
         all.push('\n');
     }
