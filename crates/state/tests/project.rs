@@ -335,3 +335,53 @@ fn no_matching_release_still_yields_helmfiles_build_output() {
         expected("project/expected/no-match.build.yaml")
     );
 }
+
+/// Deep merge of decoded maps, as helmfile's `maputil.MergeMaps`.
+fn merge(dst: &mut Vec<(goyaml::Value, goyaml::Value)>, src: Vec<(goyaml::Value, goyaml::Value)>) {
+    for (k, v) in src {
+        match (dst.iter_mut().find(|(dk, _)| dk.go_eq(&k)), v) {
+            (Some((_, goyaml::Value::Map(d))), goyaml::Value::Map(s)) => merge(d, s),
+            (Some(slot), v) => slot.1 = v,
+            (None, v) => dst.push((k, v)),
+        }
+    }
+}
+
+#[test]
+fn value_layers_merge_to_helmfiles_write_values() {
+    let dir = project();
+    let mut opts = options(&dir, "default", &[]);
+    opts.selectors = vec!["name=frontend".into()];
+    let st = state::load(&opts).expect("loads");
+    let (file, frontend) = st.releases().next().expect("frontend");
+    let mut merged = Vec::new();
+    for layer in file.release_values(frontend).expect("values").layers {
+        if let goyaml::Value::Map(m) =
+            goyaml::decode::unmarshal(layer.content.as_bytes(), false).expect("yaml")
+        {
+            merge(&mut merged, m);
+        }
+    }
+    let text = goyaml::encode::marshal_value(&goyaml::Value::Map(merged), goyaml::Flavor::V2)
+        .expect("marshal");
+    assert_eq!(
+        text,
+        expected("project/expected/write-values.frontend.yaml")
+    );
+    let out = std::env::temp_dir().join(format!("berth-state-write-values-{}", std::process::id()));
+    let template = format!("{}/{{{{.Release.Name}}}}.yaml", out.display());
+    let args = [
+        "-l",
+        "name=frontend",
+        "write-values",
+        "--skip-deps",
+        "--output-file-template",
+        &template,
+    ];
+    if let Some((ok, _, err)) = helmfile(&dir, &args, &[]) {
+        assert!(ok, "{err}");
+        let written = std::fs::read_to_string(out.join("frontend.yaml")).expect("written");
+        let _ = std::fs::remove_dir_all(&out);
+        assert_eq!(text, written);
+    }
+}
