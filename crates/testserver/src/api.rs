@@ -8,7 +8,7 @@ use crate::defaults;
 use crate::managed;
 use crate::patch;
 use crate::request::{FieldValidation, Reply, RequestInfo};
-use crate::validation::{take_unknown, Unknown};
+use crate::validation::take_unknown;
 use crate::resources::{self, Resource};
 use crate::schema::Schema;
 use crate::selectors::Selector;
@@ -426,37 +426,52 @@ impl Api {
         }
     }
 
-    /// Field validation of a decoded object: Strict fails, Warn warns, Ignore
-    /// drops undeclared fields silently.
-    fn validate(req: &RequestInfo, res: &Resource, obj: &mut Value, message: impl Fn(&[Unknown]) -> String) -> Result<Vec<String>, ApiError> {
+    /// Type checks and field validation of a decoded object: wrong types fail;
+    /// undeclared fields fail an apply (its typed conversion refuses them), and
+    /// for other writes fail under Strict, warn under Warn, and are dropped.
+    fn validate(req: &RequestInfo, res: &Resource, obj: &mut Value, apply_target: Option<&Target>) -> Result<Vec<String>, ApiError> {
         let schema = Schema::builtin();
-        let unknown = take_unknown(schema, res.root_atom(schema), obj);
+        let ty = res.root_atom(schema);
+        let gvk = format!("{}/{}, Kind={}", res.group, res.version, res.kind);
+        let typed_patch = |t: &Target, detail: String| {
+            format!(
+                "failed to create typed patch object ({}/{}; {gvk}): {detail}",
+                t.namespace.clone().unwrap_or_default(),
+                t.name.clone().unwrap_or_default()
+            )
+        };
+        let decoding = |detail: String| format!("{} in version {:?} cannot be handled as a {}: {detail}", res.kind, res.version, res.kind);
+        let type_errors = crate::validation::type_errors(schema, ty, obj);
+        if !type_errors.is_empty() {
+            return Err(match apply_target {
+                Some(t) => {
+                    let messages: Vec<String> = type_errors.iter().map(|e| e.smd_message.clone()).collect();
+                    ApiError::new(500, "InternalError", typed_patch(t, crate::validation::joined(&messages)))
+                }
+                None => ApiError::bad_request(decoding(type_errors[0].json_message.clone())),
+            });
+        }
+        let unknown = take_unknown(schema, ty, obj);
         if unknown.is_empty() {
             return Ok(Vec::new());
         }
+        if let Some(t) = apply_target {
+            let messages: Vec<String> = unknown.iter().map(|u| format!("{}: field not declared in schema", u.smd_path)).collect();
+            return Err(ApiError::new(500, "InternalError", typed_patch(t, crate::validation::joined(&messages))));
+        }
         match req.field_validation() {
-            FieldValidation::Strict => Err(ApiError::bad_request(message(&unknown))),
+            FieldValidation::Strict => {
+                let fields: Vec<String> = unknown.iter().map(|u| format!("unknown field {:?}", u.json_path)).collect();
+                Err(ApiError::bad_request(decoding(format!("strict decoding error: {}", fields.join(", ")))))
+            }
             FieldValidation::Warn => Ok(unknown.iter().map(|u| format!("unknown field {:?}", u.json_path)).collect()),
             FieldValidation::Ignore => Ok(Vec::new()),
         }
     }
 
-    fn decoding_message(res: &Resource) -> impl Fn(&[Unknown]) -> String + '_ {
-        move |unknown: &[Unknown]| {
-            let fields: Vec<String> = unknown.iter().map(|u| format!("unknown field {:?}", u.json_path)).collect();
-            format!(
-                "{} in version {:?} cannot be handled as a {}: strict decoding error: {}",
-                res.kind,
-                res.version,
-                res.kind,
-                fields.join(", ")
-            )
-        }
-    }
-
     fn create(self: &Arc<Self>, req: &RequestInfo, t: &Target) -> Result<Reply, ApiError> {
         let mut obj = req.body_value()?;
-        let warnings = Self::validate(req, &t.resource, &mut obj, Self::decoding_message(&t.resource))?;
+        let warnings = Self::validate(req, &t.resource, &mut obj, None)?;
         let now = clock::now();
         let name = self.prepare_create(t, &mut obj, &now)?;
         let schema = Schema::builtin();
@@ -591,7 +606,7 @@ impl Api {
 
     fn update(self: &Arc<Self>, req: &RequestInfo, t: &Target) -> Result<Reply, ApiError> {
         let mut new = req.body_value()?;
-        let warnings = Self::validate(req, &t.resource, &mut new, Self::decoding_message(&t.resource))?;
+        let warnings = Self::validate(req, &t.resource, &mut new, None)?;
         let name = t.name.clone().unwrap_or_default();
         let key = Self::key(&t.resource, t.namespace.as_deref().unwrap_or_default(), &name);
         let manager = req.field_manager();
@@ -639,10 +654,7 @@ impl Api {
         }
         .map_err(|e| ApiError::new(422, "Invalid", e.to_string()))?;
         let mut patched = patched;
-        let warnings = Self::validate(req, &t.resource, &mut patched, |unknown: &[Unknown]| {
-            let fields: Vec<String> = unknown.iter().map(|u| format!("unknown field {:?}", u.json_path)).collect();
-            format!("strict decoding error: {}", fields.join(", "))
-        })?;
+        let warnings = Self::validate(req, &t.resource, &mut patched, None)?;
         let (code, obj) = self.commit(&mut objects, t, &key, &old, patched, Some(&manager), req.dry_run())?;
         drop(objects);
         self.after_write(&t.resource, &key);
@@ -654,16 +666,7 @@ impl Api {
         if applied.pointer("/metadata/managedFields").is_some_and(|m| !m.is_null()) {
             return Err(ApiError::bad_request("metadata.managedFields must be nil"));
         }
-        let ns_name = format!("{}/{}", t.namespace.clone().unwrap_or_default(), t.name.clone().unwrap_or_default());
-        let warnings = Self::validate(req, &t.resource, &mut applied, |unknown: &[Unknown]| {
-            let fields: Vec<String> = unknown.iter().map(|u| format!("{}: field not declared in schema", u.smd_path)).collect();
-            format!(
-                "failed to create typed patch object ({ns_name}; {}, Kind={}): {}",
-                t.resource.api_version(),
-                t.resource.kind,
-                fields.join("\n")
-            )
-        })?;
+        let warnings = Self::validate(req, &t.resource, &mut applied, Some(t))?;
         let Some(manager) = req.query("fieldManager").filter(|m| !m.is_empty()) else {
             return Err(ApiError::bad_request("PATCH /apply requires fieldManager to be set"));
         };

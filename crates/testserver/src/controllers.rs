@@ -104,7 +104,7 @@ fn reconcile(api: &Arc<Api>, res: &Resource, key: &ObjectKey, generation: i64) {
             "fullyLabeledReplicas": replicas, "readyReplicas": ready, "availableReplicas": ready}),
         ("apps", "StatefulSet") => {
             let revision = format!("{name}-{}", &short_hash(obj.pointer("/spec/template").unwrap_or(&Value::Null))[..8]);
-            let mut labels = obj.pointer("/spec/template/metadata/labels").cloned().unwrap_or(json!({}));
+            let mut labels = obj.pointer("/spec/template/metadata/labels").filter(|l| l.is_object()).cloned().unwrap_or(json!({}));
             labels["controller-revision-hash"] = json!(revision);
             let pods = PodSet { owner: &obj, owner_kind: "StatefulSet", owner_api_version: "apps/v1", template: obj.pointer("/spec/template"), labels, count: replicas, failing, finished: false };
             pods.ensure(api, &key.namespace, |i| format!("{name}-{i}"));
@@ -208,6 +208,9 @@ fn ensure_replica_set(api: &Arc<Api>, deploy: &Value, key: &ObjectKey, replicas:
             && rs.pointer("/metadata/name").and_then(Value::as_str) != Some(rs_name.as_str())
     }) {
         let mut scaled = old.clone();
+        if !scaled.get("spec").is_some_and(Value::is_object) {
+            continue;
+        }
         scaled["spec"]["replicas"] = json!(0);
         scaled["status"] = json!({"replicas": 0, "observedGeneration": 1});
         let old_key = ObjectKey {
@@ -367,7 +370,7 @@ impl PodSet<'_> {
             let name = previous
                 .and_then(|p| p.pointer("/metadata/name").and_then(Value::as_str).map(str::to_string))
                 .unwrap_or_else(|| name_for(index));
-            let mut labels = self.labels.clone();
+            let mut labels = if self.labels.is_object() { self.labels.clone() } else { json!({}) };
             if self.owner_kind == "StatefulSet" {
                 labels["statefulset.kubernetes.io/pod-name"] = json!(name);
                 labels["apps.kubernetes.io/pod-index"] = json!(index.to_string());

@@ -355,3 +355,29 @@ pub fn decode_delete_options(body: &[u8]) -> Option<Value> {
     let (_, _, raw) = unwrap_envelope(body).ok()?;
     message(&format!("{META}.DeleteOptions"), raw).ok()
 }
+
+/// Go's name for the type of field `field` of the struct that the JSON
+/// schema names `parent` (`io.k8s.api.apps.v1.DeploymentSpec`), as
+/// encoding/json prints it in type errors (`int32`, `v1.PodSpec`, `[]v1.Container`).
+pub fn go_field_type(parent: &str, field: &str) -> Option<String> {
+    let rest = parent.strip_prefix("io.k8s.")?;
+    let defs = messages().get(&format!("k8s.io.{rest}"))?;
+    let def = defs.values().find(|d| d.name == field)?;
+    let base = match def.ty.as_str() {
+        "double" => "float64".to_string(),
+        "float" => "float32".to_string(),
+        "bytes" => "[]uint8".to_string(),
+        scalar if !scalar.contains('.') => scalar.to_string(),
+        message => {
+            let mut parts = message.rsplit('.');
+            let name = parts.next().unwrap_or_default();
+            let package = parts.next().unwrap_or_default();
+            format!("{package}.{name}")
+        }
+    };
+    Some(match &def.shape {
+        Shape::Single => base,
+        Shape::Repeated => format!("[]{base}"),
+        Shape::Map(key) => format!("map[{key}]{base}"),
+    })
+}

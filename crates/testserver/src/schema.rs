@@ -69,6 +69,8 @@ pub const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
 #[derive(Debug, Default)]
 pub struct Schema {
     types: HashMap<String, Arc<Atom>>,
+    /// Type names by the address of their stored type, built on first use.
+    names: OnceLock<HashMap<usize, String>>,
 }
 
 impl Schema {
@@ -83,12 +85,20 @@ impl Schema {
                 .iter()
                 .map(|(name, v)| (name.clone(), Arc::new(parse_atom(v))))
                 .collect();
-            Schema { types }
+            Schema { types, names: OnceLock::new() }
         })
     }
 
     pub fn get(&self, name: &str) -> Option<&Arc<Atom>> {
         self.types.get(name)
+    }
+
+    /// The name under which this very type is stored.
+    pub fn name_of(&self, atom: &Atom) -> Option<&str> {
+        self.names
+            .get_or_init(|| self.types.iter().map(|(n, a)| (Arc::as_ptr(a) as usize, n.clone())).collect())
+            .get(&(atom as *const Atom as usize))
+            .map(String::as_str)
     }
 
     /// The untyped type: granular maps, atomic lists.

@@ -230,7 +230,7 @@ fn unknown_fields_fail_strict_validation_and_warn_otherwise() {
     let bad = DEPLOYMENT.replace("  replicas: 2\n", "  replicas: 2\n  foo: bar\n");
     let err = c.fails(&k, &["apply", "--server-side", "-f", "-"], Some(&bad));
     assert!(
-        err.contains("Error from server (BadRequest): failed to create typed patch object (default/web; apps/v1, Kind=Deployment): .spec.foo: field not declared in schema"),
+        err.contains("Error from server (InternalError): failed to create typed patch object (default/web; apps/v1, Kind=Deployment): .spec.foo: field not declared in schema"),
         "{err}"
     );
     let err = c.fails(&k, &["create", "-f", "-"], Some(&bad));
@@ -241,4 +241,27 @@ fn unknown_fields_fail_strict_validation_and_warn_otherwise() {
     let out = c.run(&k, &["create", "--validate=warn", "-f", "-"], Some(&bad));
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("Warning: unknown field \"spec.foo\""));
+}
+
+#[test]
+fn wrong_types_are_refused_as_the_apiserver_refuses_them() {
+    let k = kubectl_or_skip!();
+    let c = Cluster::start();
+    let bad = DEPLOYMENT.replace("replicas: 2", "replicas: \"two\"");
+    let err = c.fails(&k, &["apply", "--server-side", "-f", "-"], Some(&bad));
+    assert!(
+        err.contains("Error from server (InternalError): failed to create typed patch object (default/web; apps/v1, Kind=Deployment): .spec.replicas: expected numeric (int or float), got string"),
+        "{err}"
+    );
+    let err = c.fails(&k, &["create", "-f", "-"], Some(&bad));
+    assert!(
+        err.contains("Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32"),
+        "{err}"
+    );
+    c.ok(&k, &["create", "configmap", "x", "--from-literal=a=b"], None);
+    let err = c.fails(&k, &["patch", "configmap", "x", "-p", "{\"data\":{\"a\":1}}"], None);
+    assert!(
+        err.contains("json: cannot unmarshal number into Go struct field ConfigMap.data of type string"),
+        "{err}"
+    );
 }
