@@ -170,6 +170,7 @@ impl Api {
             ("GET", false, _) => self.list(req, &target),
             ("GET", true, None) | ("GET", true, Some("status")) => self.get(req, &target),
             ("GET", true, Some("scale")) => self.get_scale(&target),
+            ("GET", true, Some("log")) if target.resource.kind == "Pod" => self.pod_log(&target),
             ("POST", false, None) => self.create(req, &target),
             ("PUT", true, None) | ("PUT", true, Some("status")) => self.update(req, &target),
             ("PATCH", true, None) | ("PATCH", true, Some("status")) => self.patch(req, &target),
@@ -228,25 +229,25 @@ impl Api {
         let rv = objects.current_rv().to_string();
         let mut items = Self::matching(&objects, req, t)?;
         drop(objects);
-        let start = match req.query("continue").filter(|c| !c.is_empty()) {
-            Some(token) => base64::engine::general_purpose::STANDARD
+        let id = |o: &Value| (meta_str(o, "namespace").to_string(), meta_str(o, "name").to_string());
+        if let Some(token) = req.query("continue").filter(|c| !c.is_empty()) {
+            let after = base64::engine::general_purpose::STANDARD
                 .decode(token)
                 .ok()
                 .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-                .and_then(|v| v.get("start").and_then(Value::as_u64))
-                .ok_or_else(|| ApiError::bad_request("continue key is not valid"))? as usize,
-            None => 0,
-        };
+                .and_then(|v| Some((v.get("ns")?.as_str()?.to_string(), v.get("name")?.as_str()?.to_string())))
+                .ok_or_else(|| ApiError::bad_request("continue key is not valid"))?;
+            items.retain(|o| id(o) > after);
+        }
         let limit: usize = req.query("limit").and_then(|l| l.parse().ok()).unwrap_or(0);
-        let total = items.len();
-        items = items.into_iter().skip(start).collect();
         let mut list_meta = json!({"resourceVersion": rv});
         if limit > 0 && items.len() > limit {
+            let remaining = items.len() - limit;
             items.truncate(limit);
-            let next = start + limit;
-            let token = base64::engine::general_purpose::STANDARD.encode(json!({"rv": rv, "start": next}).to_string());
+            let (ns, name) = items.last().map(id).unwrap_or_default();
+            let token = base64::engine::general_purpose::STANDARD.encode(json!({"rv": rv, "ns": ns, "name": name}).to_string());
             list_meta["continue"] = json!(token);
-            list_meta["remainingItemCount"] = json!(total - next);
+            list_meta["remainingItemCount"] = json!(remaining);
         }
         if req.wants_table() {
             let mut tbl = table::table(&t.resource, &items, &rv, req.include_object());
@@ -739,6 +740,16 @@ impl Api {
                 Ok(Reply::json(201, stored).with_warnings(warnings))
             }
         }
+    }
+
+    /// Simulated containers print nothing.
+    fn pod_log(&self, t: &Target) -> Result<Reply, ApiError> {
+        let name = t.name.clone().unwrap_or_default();
+        let objects = self.lock()?;
+        objects
+            .get(&Self::key(&t.resource, t.namespace.as_deref().unwrap_or_default(), &name))
+            .ok_or_else(|| ApiError::not_found(&t.resource, &name))?;
+        Ok(Reply::Text(String::new()))
     }
 
     fn get_scale(&self, t: &Target) -> Result<Reply, ApiError> {

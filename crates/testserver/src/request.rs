@@ -19,6 +19,7 @@ pub struct RequestInfo {
 
 pub enum Reply {
     Json { code: u16, body: Value, content_type: String, warnings: Vec<String> },
+    Text(String),
     Stream(mpsc::Receiver<Bytes>),
 }
 

@@ -63,6 +63,7 @@ fn render(reply: Reply) -> Response<Body> {
             }
             resp
         }
+        Reply::Text(text) => full(200, "text/plain", text.into_bytes()),
         Reply::Stream(rx) => {
             let mut resp = Response::new(BoxBody::new(ChannelBody(rx)));
             resp.headers_mut().insert(
@@ -129,7 +130,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Body> {
     if shared.log {
         let code = match &result {
             Ok(Reply::Json { code, .. }) => *code,
-            Ok(Reply::Stream(_)) => 200,
+            Ok(Reply::Stream(_)) | Ok(Reply::Text(_)) => 200,
             Err(e) => e.code,
         };
         eprintln!(
