@@ -21,6 +21,9 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tokio::sync::broadcast;
 
+/// The one simulated Node.
+pub const NODE_NAME: &str = "berth-testserver-node";
+
 /// Namespaces every cluster starts with.
 pub const INITIAL_NAMESPACES: [&str; 4] = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
@@ -33,6 +36,8 @@ pub struct Settings {
     pub bookmark_interval: Duration,
     /// How many events watches can resume from.
     pub event_history: usize,
+    /// The CA every namespace's `kube-root-ca.crt` holds.
+    pub ca_pem: String,
 }
 
 /// The API server's state.
@@ -114,8 +119,59 @@ impl Api {
                 let key = ObjectKey { storage_key: "/namespaces".into(), namespace: String::new(), name: ns.into() };
                 objects.put(&api.events, key, obj);
             }
+            let node = json!({
+                "apiVersion": "v1", "kind": "Node",
+                "metadata": {"name": NODE_NAME, "uid": uuid::Uuid::new_v4().to_string(), "creationTimestamp": now,
+                             "labels": {"kubernetes.io/hostname": NODE_NAME, "kubernetes.io/os": "linux",
+                                        "kubernetes.io/arch": "amd64", "node-role.kubernetes.io/control-plane": ""}},
+                "spec": {"podCIDR": "10.244.0.0/24", "podCIDRs": ["10.244.0.0/24"]},
+                "status": {
+                    "conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady",
+                                    "message": "kubelet is posting ready status", "lastHeartbeatTime": now, "lastTransitionTime": now}],
+                    "addresses": [{"type": "InternalIP", "address": "10.0.0.1"}, {"type": "Hostname", "address": NODE_NAME}],
+                    "capacity": {"cpu": "2", "memory": "8Gi", "pods": "110"},
+                    "allocatable": {"cpu": "2", "memory": "8Gi", "pods": "110"},
+                    "nodeInfo": {"kubeletVersion": "v1.34.0", "containerRuntimeVersion": "containerd://2.1.0",
+                                 "operatingSystem": "linux", "architecture": "amd64", "osImage": "berth-testserver",
+                                 "kernelVersion": "", "kubeProxyVersion": "", "machineID": "", "systemUUID": "", "bootID": ""},
+                },
+            });
+            objects.put(&api.events, ObjectKey { storage_key: "/nodes".into(), namespace: String::new(), name: NODE_NAME.into() }, node);
+            let kubernetes = json!({
+                "apiVersion": "v1", "kind": "Service",
+                "metadata": {"name": "kubernetes", "namespace": "default", "uid": uuid::Uuid::new_v4().to_string(),
+                             "creationTimestamp": now, "labels": {"component": "apiserver", "provider": "kubernetes"}},
+                "spec": {"type": "ClusterIP", "clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"], "ipFamilies": ["IPv4"],
+                         "ipFamilyPolicy": "SingleStack", "internalTrafficPolicy": "Cluster", "sessionAffinity": "None",
+                         "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]},
+                "status": {"loadBalancer": {}},
+            });
+            objects.put(&api.events, ObjectKey { storage_key: "/services".into(), namespace: "default".into(), name: "kubernetes".into() }, kubernetes);
+            for ns in INITIAL_NAMESPACES {
+                api.seed_namespace(&mut objects, ns);
+            }
         }
         api
+    }
+
+    /// What every namespace holds from its first moment: the `default`
+    /// ServiceAccount and the `kube-root-ca.crt` ConfigMap.
+    fn seed_namespace(&self, objects: &mut Objects, ns: &str) {
+        let now = clock::now();
+        let sa_key = ObjectKey { storage_key: "/serviceaccounts".into(), namespace: ns.into(), name: "default".into() };
+        if objects.get(&sa_key).is_none() {
+            let sa = json!({"apiVersion": "v1", "kind": "ServiceAccount",
+                            "metadata": {"name": "default", "namespace": ns, "uid": uuid::Uuid::new_v4().to_string(), "creationTimestamp": now}});
+            objects.put(&self.events, sa_key, sa);
+        }
+        let cm_key = ObjectKey { storage_key: "/configmaps".into(), namespace: ns.into(), name: "kube-root-ca.crt".into() };
+        if objects.get(&cm_key).is_none() {
+            let cm = json!({"apiVersion": "v1", "kind": "ConfigMap",
+                            "metadata": {"name": "kube-root-ca.crt", "namespace": ns, "uid": uuid::Uuid::new_v4().to_string(), "creationTimestamp": now,
+                                         "annotations": {"kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."}},
+                            "data": {"ca.crt": self.settings.ca_pem}});
+            objects.put(&self.events, cm_key, cm);
+        }
     }
 
     pub fn resources(&self) -> Vec<Resource> {
@@ -945,6 +1001,13 @@ impl Api {
     fn after_write(self: &Arc<Self>, res: &Resource, key: &ObjectKey) {
         if res.is_crd() {
             self.refresh_crds();
+        }
+        if res.group.is_empty() && res.kind == "Namespace" {
+            if let Ok(mut objects) = self.objects.lock() {
+                if objects.get(key).is_some_and(|n| n.pointer("/metadata/deletionTimestamp").is_none()) {
+                    self.seed_namespace(&mut objects, &key.name);
+                }
+            }
         }
         crate::controllers::schedule(self, res, key);
     }

@@ -361,7 +361,7 @@ impl PodSet<'_> {
         let now = clock::now();
         let mut spec = self.template.and_then(|t| t.get("spec")).cloned().unwrap_or(json!({}));
         if let Some(m) = spec.as_object_mut() {
-            m.insert("nodeName".into(), json!("berth-testserver-node"));
+            m.insert("nodeName".into(), json!(crate::api::NODE_NAME));
             m.entry("restartPolicy").or_insert(json!("Always"));
             m.entry("schedulerName").or_insert(json!("default-scheduler"));
         }

@@ -100,6 +100,7 @@ impl TestServer {
             ready_delay: options.ready_delay,
             bookmark_interval: options.bookmark_interval,
             event_history: options.event_history,
+            ca_pem: tls.ca_pem.clone(),
         });
         let address = format!("127.0.0.1:{port}");
         let log = std::env::var_os("BERTH_TESTSERVER_LOG").is_some();

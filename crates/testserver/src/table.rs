@@ -92,6 +92,21 @@ fn columns(res: &Resource) -> (Vec<Value>, Cells) {
             Box::new(move |o| vec![name_of(o), json!(text(o, "/type")),
                 json!(o.get("data").and_then(Value::as_object).map(|d| d.len()).unwrap_or(0)), json!(age(o))]),
         ),
+        ("", "Node") => (
+            vec![name, column("Status", "string", "", "The status of the node"), column("Roles", "string", "", "The roles of the node"),
+                 age_col, column("Version", "string", "", "Kubelet Version reported by the node.")],
+            Box::new(move |o| {
+                let ready = o.pointer("/status/conditions").and_then(Value::as_array).is_some_and(|cs| {
+                    cs.iter().any(|c| c.get("type").and_then(Value::as_str) == Some("Ready") && c.get("status").and_then(Value::as_str) == Some("True"))
+                });
+                let roles: Vec<&str> = o.pointer("/metadata/labels").and_then(Value::as_object).map(|l| {
+                    l.keys().filter_map(|k| k.strip_prefix("node-role.kubernetes.io/")).collect()
+                }).unwrap_or_default();
+                vec![name_of(o), json!(if ready { "Ready" } else { "NotReady" }),
+                     json!(if roles.is_empty() { "<none>".to_string() } else { roles.join(",") }), json!(age(o)),
+                     json!(text(o, "/status/nodeInfo/kubeletVersion"))]
+            }),
+        ),
         ("", "Namespace") => (
             vec![name, column("Status", "string", "", "The status of the namespace"), age_col],
             Box::new(move |o| vec![name_of(o), json!(text(o, "/status/phase")), json!(age(o))]),

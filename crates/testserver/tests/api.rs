@@ -167,7 +167,7 @@ async fn list_paginates_and_selects() {
     }
     let (_, page1) = api.get(&format!("{CM}?limit=2")).await;
     assert_eq!(page1["items"].as_array().expect("items").len(), 2);
-    assert_eq!(page1["metadata"]["remainingItemCount"], 3);
+    assert_eq!(page1["metadata"]["remainingItemCount"], 4, "c2..c4 and kube-root-ca.crt");
     let token = page1["metadata"]["continue"].as_str().expect("continue").to_string();
     let (_, page2) = api.get(&format!("{CM}?limit=2&continue={}", urlencode(&token))).await;
     assert_eq!(page2["items"][0]["metadata"]["name"], "c2");
@@ -236,10 +236,10 @@ async fn strategic_merge_patch_merges_containers_by_name() {
 async fn watch_list_ends_initial_events_with_a_bookmark() {
     let s = server();
     let api = Api::new(&s);
-    api.post(CM, &json!({"metadata": {"name": "w1"}})).await;
+    api.post(CM, &json!({"metadata": {"name": "w1", "labels": {"test": "watch"}}})).await;
     let resp = api
         .http
-        .get(format!("{}{CM}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true", api.base))
+        .get(format!("{}{CM}?watch=true&labelSelector=test%3Dwatch&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true", api.base))
         .bearer_auth(&api.token)
         .send()
         .await
@@ -247,7 +247,7 @@ async fn watch_list_ends_initial_events_with_a_bookmark() {
     let mut resp = resp;
     let mut buf = String::new();
     let mut lines: Vec<Value> = Vec::new();
-    api.post(CM, &json!({"metadata": {"name": "w2"}})).await;
+    api.post(CM, &json!({"metadata": {"name": "w2", "labels": {"test": "watch"}}})).await;
     while lines.len() < 3 {
         let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), resp.chunk())
             .await
@@ -360,7 +360,7 @@ async fn tables_for_kubectl() {
     api.post(CM, &json!({"metadata": {"name": "t"}})).await;
     let resp = api
         .http
-        .get(format!("{}{CM}", api.base))
+        .get(format!("{}{CM}?fieldSelector=metadata.name%3Dt", api.base))
         .bearer_auth(&api.token)
         .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json")
         .send()
