@@ -13,6 +13,7 @@ mod apply;
 mod clock;
 mod controllers;
 mod defaults;
+mod delete;
 mod discovery;
 mod fieldset;
 mod kubeconfig;
@@ -20,9 +21,11 @@ mod managed;
 mod openapi;
 mod patch;
 mod protobuf;
+mod read;
 mod request;
 mod resources;
 mod schema;
+mod seed;
 mod selectors;
 mod server;
 mod status;
@@ -31,6 +34,7 @@ mod table;
 mod tls;
 mod validation;
 mod watch;
+mod write;
 
 pub use controllers::{DELAY_ANNOTATION, FAIL_ANNOTATION};
 
