@@ -282,7 +282,8 @@ pub fn has_generation(res: &Resource) -> bool {
         "apps" | "batch" | "autoscaling" | "policy" | "networking.k8s.io" | "apiextensions.k8s.io"
         | "admissionregistration.k8s.io" | "apiregistration.k8s.io" => res.kind != "ControllerRevision",
         "rbac.authorization.k8s.io" | "storage.k8s.io" | "coordination.k8s.io" | "discovery.k8s.io"
-        | "events.k8s.io" | "scheduling.k8s.io" | "node.k8s.io" | "certificates.k8s.io" => false,
+        | "events.k8s.io" | "scheduling.k8s.io" | "node.k8s.io" | "certificates.k8s.io" | "authentication.k8s.io"
+        | "authorization.k8s.io" => false,
         _ => true,
     }
 }
