@@ -176,12 +176,6 @@ pub fn strategic_merge(schema: &Schema, target: &Value, patch: &Value, ty: &Atom
                 Value::Object(t) => t.clone(),
                 _ => Map::new(),
             };
-            let atomic = ty.map.as_ref().is_some_and(|m| m.relationship == Relationship::Atomic);
-            if atomic {
-                let mut replaced = Value::Object(p.clone());
-                strip_directives(&mut replaced);
-                return Ok(replaced);
-            }
             for (k, v) in p {
                 if let Some(field) = k.strip_prefix("$deleteFromPrimitiveList/") {
                     if let (Some(Value::Array(items)), Some(remove)) = (out.get_mut(field), v.as_array()) {
@@ -292,5 +286,56 @@ fn strip_directives(v: &mut Value) {
         }
         Value::Array(a) => a.iter_mut().for_each(strip_directives),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn pod_spec() -> &'static Atom {
+        Schema::builtin().get("io.k8s.api.core.v1.PodSpec").expect("PodSpec in the schema")
+    }
+
+    #[test]
+    fn strategic_merge_honours_directives() {
+        let schema = Schema::builtin();
+        let live = json!({"containers": [{"name": "a", "image": "a:1"}, {"name": "b", "image": "b:1"}],
+                          "nodeSelector": {"x": "1", "y": "2"}, "tolerations": [{"key": "k"}]});
+        let patch = json!({
+            "containers": [{"name": "a", "$patch": "delete"}, {"name": "c", "image": "c:1"}],
+            "$setElementOrder/containers": [{"name": "c"}, {"name": "b"}],
+            "nodeSelector": {"x": null},
+            "tolerations": [{"key": "other"}],
+        });
+        let out = strategic_merge(schema, &live, &patch, pod_spec()).expect("patch applies");
+        assert_eq!(out["containers"], json!([{"name": "c", "image": "c:1"}, {"name": "b", "image": "b:1"}]));
+        assert_eq!(out["nodeSelector"], json!({"y": "2"}));
+        assert_eq!(out["tolerations"], json!([{"key": "other"}]), "lists without a merge key are replaced");
+    }
+
+    #[test]
+    fn strategic_merge_replaces_maps_on_request_and_deletes_from_primitive_lists() {
+        let schema = Schema::builtin();
+        let meta = schema.get("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta").expect("ObjectMeta");
+        let live = json!({"labels": {"a": "1", "b": "2"}, "finalizers": ["x", "y"]});
+        let patch = json!({"labels": {"$patch": "replace", "c": "3"}, "$deleteFromPrimitiveList/finalizers": ["x"]});
+        let out = strategic_merge(schema, &live, &patch, meta).expect("patch applies");
+        assert_eq!(out, json!({"labels": {"c": "3"}, "finalizers": ["y"]}));
+    }
+
+    #[test]
+    fn json_patch_and_merge_patch_follow_their_rfcs() {
+        let doc = json!({"a": {"b": 1, "c": [1, 2]}});
+        let ops = json!([
+            {"op": "add", "path": "/a/c/1", "value": 9},
+            {"op": "remove", "path": "/a/b"},
+            {"op": "copy", "from": "/a/c", "path": "/d"},
+            {"op": "test", "path": "/d/0", "value": 1},
+        ]);
+        assert_eq!(json_patch(&doc, &ops).expect("applies"), json!({"a": {"c": [1, 9, 2]}, "d": [1, 9, 2]}));
+        assert!(json_patch(&doc, &json!([{"op": "test", "path": "/a/b", "value": 2}])).is_err());
+        assert_eq!(json_merge(&doc, &json!({"a": {"b": null, "e": 1}})), json!({"a": {"c": [1, 2], "e": 1}}));
     }
 }

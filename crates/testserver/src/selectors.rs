@@ -114,3 +114,29 @@ impl Selector {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn label_selectors_of_every_form() {
+        let obj = json!({"metadata": {"labels": {"app": "web", "tier": "front"}}});
+        let yes = ["app=web", "app==web", "tier!=back", "app in (web,api)", "tier notin (back)", "app", "!missing", "app=web,tier=front"];
+        let no = ["app=api", "app in (api)", "missing", "!app", "app=web,tier=back"];
+        for s in yes {
+            assert!(Selector::parse(s).expect(s).matches_labels(&obj), "{s}");
+        }
+        for s in no {
+            assert!(!Selector::parse(s).expect(s).matches_labels(&obj), "{s}");
+        }
+    }
+
+    #[test]
+    fn field_selectors_read_dotted_paths() {
+        let obj = json!({"metadata": {"name": "x", "namespace": "ns"}, "status": {"phase": "Running"}});
+        assert!(Selector::parse("metadata.name=x,status.phase=Running").expect("parses").matches_fields(&obj));
+        assert!(!Selector::parse("metadata.namespace!=ns").expect("parses").matches_fields(&obj));
+    }
+}
