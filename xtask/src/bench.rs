@@ -102,6 +102,7 @@ pub fn run(root: &Path, helm: &Path) -> Result<(), String> {
         return Ok(());
     }
     let berth = crate::release_build::build_berth(root)?;
+    let helm_dir = helm.parent().map(Path::to_path_buf);
     let helm = helm.is_file().then(|| helm.to_path_buf());
     if helm.is_none() {
         println!(
@@ -169,7 +170,68 @@ pub fn run(root: &Path, helm: &Path) -> Result<(), String> {
         ours,
         theirs,
     );
-    Ok(())
+    let tools = helm_dir.unwrap_or_else(|| PathBuf::from("."));
+    deployment_repository(&corpus, &berth, &tools)
+}
+
+/// How many corpus charts the benchmark's deployment repository deploys.
+const REPOSITORY_RELEASES: usize = 20;
+
+/// `template` over a deployment repository: one state file whose releases are
+/// corpus charts that helm renders with their defaults, berth against helmfile
+/// (with its helm 3, `--skip-deps` as the charts carry their dependencies),
+/// both taken from `tools`, the reference tools' directory.
+fn deployment_repository(corpus: &Path, berth: &Path, tools: &Path) -> Result<(), String> {
+    let index = std::fs::read_to_string(corpus.join("golden/helm4/index.tsv"))
+        .map_err(|e| e.to_string())?;
+    let charts: Vec<&str> = index
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            (cols.get(1) == Some(&"default") && cols.get(2) == Some(&"0")).then(|| cols[0])
+        })
+        .take(REPOSITORY_RELEASES)
+        .collect();
+    let project = std::env::temp_dir().join(format!("berth-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&project).map_err(|e| e.to_string())?;
+    let mut state = String::from("releases:\n");
+    for (i, chart) in charts.iter().enumerate() {
+        let path = corpus.join("charts").join(chart);
+        let path = path.canonicalize().map_err(|e| format!("{}: {e}", path.display()))?;
+        state.push_str(&format!(
+            "  - name: r{i}\n    namespace: ns\n    chart: {}\n",
+            path.display()
+        ));
+    }
+    let state_file = project.join("helmfile.yaml");
+    std::fs::write(&state_file, state).map_err(|e| e.to_string())?;
+    let helmfile = tools.join("helmfile");
+    let helm3 = tools.join("helm3-for-helmfile");
+    let berth_args = vec!["template".to_string()];
+    let ours = best_of(3, berth, &berth_args, &project)?;
+    let theirs = if helmfile.is_file() && helm3.is_file() {
+        let args = vec![
+            "--helm-binary".to_string(),
+            helm3.display().to_string(),
+            "template".to_string(),
+            "--skip-deps".to_string(),
+        ];
+        Some(best_of(2, &helmfile, &args, &project)?)
+    } else {
+        println!("notice: helmfile is absent; showing berth alone");
+        None
+    };
+    println!(
+        "{:<48} {:>28} {:>28} {:>8}",
+        "deployment repository", "berth", "helmfile", "speedup"
+    );
+    print_row(
+        &format!("template, {} releases", charts.len()),
+        ours,
+        theirs,
+    );
+    std::fs::remove_dir_all(&project).map_err(|e| e.to_string())
 }
 
 fn helm_path_text(helm: Option<&Path>) -> String {

@@ -157,12 +157,41 @@ pub(crate) fn resolve_dependencies(
             paths.push(local_dependency(dir, rel, version).map_err(fail)?);
             continue;
         }
+        if vendored(dir, &dep.name) {
+            continue;
+        }
         let remote = remote_for(sources, repository, &dep.name).map_err(|e| fail(e.to_string()))?;
         let resolved = sources.resolve_remote(&remote, version)?;
         paths.push(resolved.path.clone());
         record.push(resolved);
     }
     Ok(paths)
+}
+
+/// Whether the chart already carries the dependency under `charts/`, as a
+/// directory or a `<name>-<version>.tgz` archive. `helm template` renders what
+/// `charts/` holds whatever the lock says, so a vendored dependency is used as
+/// it is, with no fetch.
+fn vendored(dir: &Path, name: &str) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir.join("charts")) else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let path = entry.path();
+        if path.is_dir() {
+            let chart_yaml = path.join("Chart.yaml");
+            std::fs::read(&chart_yaml)
+                .ok()
+                .and_then(|bytes| parse_chart_yaml(&bytes, &chart_yaml).ok())
+                .is_some_and(|meta| meta.name == name)
+        } else {
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            file_name
+                .strip_suffix(".tgz")
+                .and_then(|stem| stem.strip_prefix(name))
+                .is_some_and(|rest| rest.starts_with('-'))
+        }
+    })
 }
 
 /// A `file://` dependency: the directory, if its version satisfies the constraint.

@@ -200,3 +200,32 @@ fn unknown_alias_and_bad_file_dependency_are_named() {
         .unwrap_err();
     assert!(err.to_string().contains("dependency \"child\""), "{err}");
 }
+
+/// A dependency already under `charts/` (a directory or an archive) is what
+/// `helm template` renders, even when the lock names another version, so it is
+/// used without asking its repository, which here nobody answers at.
+#[test]
+fn vendored_dependencies_are_not_fetched() {
+    let chart = tempfile::tempdir().unwrap();
+    let dir = chart.path();
+    std::fs::write(
+        dir.join("Chart.yaml"),
+        "apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n  - name: alpha\n    version: 1.2.x\n    repository: https://127.0.0.1:1/charts\n  - name: beta\n    version: 2.0.0\n    repository: oci://127.0.0.1:1/charts\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("charts/alpha")).unwrap();
+    std::fs::write(
+        dir.join("charts/alpha/Chart.yaml"),
+        "apiVersion: v2\nname: alpha\nversion: 1.9.0\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("charts/beta-2.0.0.tgz"), package("alpha", "2.0.0")).unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let fetched = sources(cache.path(), "https://127.0.0.1:1/charts")
+        .fetch(dir.to_str().unwrap(), None, Path::new("/"))
+        .unwrap();
+    match fetched {
+        FetchedChart::Directory { dependencies, .. } => assert!(dependencies.is_empty()),
+        other => panic!("expected a directory, got {other:?}"),
+    }
+}
