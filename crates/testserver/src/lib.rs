@@ -18,6 +18,7 @@ mod discovery;
 mod fieldset;
 mod kubeconfig;
 mod managed;
+mod names;
 mod openapi;
 mod patch;
 mod protobuf;

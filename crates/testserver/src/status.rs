@@ -12,6 +12,15 @@ pub struct ApiError {
     pub details: Option<Value>,
 }
 
+/// `Kind.group` (`Kind` for the core group), as GroupKind prints.
+fn qualified_kind(res: &Resource) -> String {
+    if res.group.is_empty() {
+        res.kind.clone()
+    } else {
+        format!("{}.{}", res.kind, res.group)
+    }
+}
+
 impl ApiError {
     pub fn new(code: u16, reason: &'static str, message: impl Into<String>) -> ApiError {
         ApiError { code, reason, message: message.into(), details: None }
@@ -53,12 +62,27 @@ impl ApiError {
     }
 
     pub fn invalid(res: &Resource, name: &str, message: impl Into<String>) -> ApiError {
-        ApiError::new(
-            422,
-            "Invalid",
-            format!("{} \"{}\" is invalid: {}", res.kind, name, message.into()),
-        )
-        .with_details(res, name)
+        ApiError::new(422, "Invalid", format!("{} {:?} is invalid: {}", qualified_kind(res), name, message.into()))
+            .with_details(res, name)
+    }
+
+    /// 422 for field errors, with one cause each, as `errors.NewInvalid` builds it.
+    pub fn invalid_fields(res: &Resource, name: &str, errs: &[crate::names::FieldError]) -> ApiError {
+        let messages: Vec<String> = errs.iter().map(|e| e.message()).collect();
+        let aggregate = match messages.as_slice() {
+            [one] => one.clone(),
+            many => format!("[{}]", many.join(", ")),
+        };
+        let mut err = ApiError::invalid(res, name, aggregate);
+        let causes: Vec<Value> = errs
+            .iter()
+            .map(|e| json!({"reason": "FieldValueInvalid", "message": e.body(), "field": e.field}))
+            .collect();
+        if let Some(d) = err.details.as_mut() {
+            d["kind"] = json!(res.kind);
+            d["causes"] = json!(causes);
+        }
+        err
     }
 
     pub fn not_found_path() -> ApiError {

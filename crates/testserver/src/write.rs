@@ -94,6 +94,10 @@ impl Api {
                 l.insert("kubernetes.io/metadata.name".into(), json!(name));
             }
         }
+        let errs = crate::names::validate(&res.group, &res.kind, obj);
+        if !errs.is_empty() {
+            return Err(ApiError::invalid_fields(res, &name, &errs));
+        }
         defaults::apply(&res.group, &res.kind, obj);
         self.allocate(res, obj, None);
         if res.is_crd() {
@@ -314,6 +318,10 @@ impl Api {
                 }
             }
             meta.insert("resourceVersion".into(), json!(meta_str(old, "resourceVersion")));
+        }
+        let errs = crate::names::validate(&res.group, &res.kind, &new);
+        if !errs.is_empty() {
+            return Err(ApiError::invalid_fields(res, &name, &errs));
         }
         defaults::apply(&res.group, &res.kind, &mut new);
         self.allocate(res, &mut new, Some(old));

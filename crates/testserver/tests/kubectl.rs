@@ -265,3 +265,20 @@ fn wrong_types_are_refused_as_the_apiserver_refuses_them() {
         "{err}"
     );
 }
+
+#[test]
+fn invalid_names_and_labels_are_refused_with_the_apiserver_messages() {
+    let k = kubectl_or_skip!();
+    let c = Cluster::start();
+    let err = c.fails(&k, &["create", "namespace", "Bad"], None);
+    assert!(
+        err.contains("The Namespace \"Bad\" is invalid: metadata.name: Invalid value: \"Bad\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"),
+        "{err}"
+    );
+    let long = DEPLOYMENT.replace("labels: {app: web}\nspec:\n  replicas", &format!("labels: {{app: {}}}\nspec:\n  replicas", "x".repeat(64)));
+    let err = c.fails(&k, &["apply", "--server-side", "-f", "-"], Some(&long));
+    assert!(
+        err.contains(&format!("The Deployment \"web\" is invalid: metadata.labels: Invalid value: \"{}\": must be no more than 63 characters", "x".repeat(64))),
+        "{err}"
+    );
+}
