@@ -64,6 +64,27 @@ pub fn schedule(api: &Arc<Api>, res: &Resource, key: &ObjectKey) {
     });
 }
 
+/// Records a core/v1 Event about `obj`, as the controller or kubelet would.
+fn record_event(api: &Arc<Api>, obj: &Value, kind: &str, reason: &str, message: &str, component: &str) {
+    let text = |p: &str| obj.pointer(p).and_then(Value::as_str).unwrap_or_default().to_string();
+    let namespace = text("/metadata/namespace");
+    let name = format!("{}.{}", text("/metadata/name"), &short_hash(&json!([reason, message, text("/metadata/uid")]))[..10]);
+    let now = clock::now();
+    let event = json!({
+        "apiVersion": "v1", "kind": "Event",
+        "metadata": {"name": name, "namespace": namespace, "uid": uuid::Uuid::new_v4().to_string(), "creationTimestamp": now},
+        "involvedObject": {"apiVersion": text("/apiVersion"), "kind": text("/kind"), "name": text("/metadata/name"),
+                           "namespace": namespace, "uid": text("/metadata/uid")},
+        "reason": reason, "message": message, "type": kind, "count": 1,
+        "firstTimestamp": now, "lastTimestamp": now,
+        "source": {"component": component}, "reportingComponent": component, "reportingInstance": "",
+    });
+    let key = ObjectKey { storage_key: "/events".into(), namespace, name };
+    if api.objects.lock().is_ok_and(|o| o.get(&key).is_none()) {
+        api.controller_put(&key, event);
+    }
+}
+
 fn condition(kind: &str, status: &str, reason: &str, message: &str, now: &str) -> Value {
     json!({"type": kind, "status": status, "lastUpdateTime": now, "lastTransitionTime": now,
            "reason": reason, "message": message})
@@ -137,6 +158,11 @@ fn reconcile(api: &Arc<Api>, res: &Resource, key: &ObjectKey, generation: i64) {
             }
             let pods = PodSet { owner: &obj, owner_kind: "Job", owner_api_version: "batch/v1", template: obj.pointer("/spec/template"), labels, count: 1, failing, finished: true };
             pods.ensure(api, &key.namespace, |_| format!("{name}-{}", random_suffix(5)));
+            if failing {
+                record_event(api, &obj, "Warning", "BackoffLimitExceeded", "Job has reached the specified backoff limit", "job-controller");
+            } else {
+                record_event(api, &obj, "Normal", "Completed", "Job completed", "job-controller");
+            }
             if failing {
                 json!({"startTime": now, "failed": 1, "active": 0, "ready": 0, "terminating": 0, "conditions": [
                     condition("FailureTarget", "True", "BackoffLimitExceeded", "Job has reached the specified backoff limit", &now),
@@ -258,6 +284,18 @@ fn ensure_replica_set(api: &Arc<Api>, deploy: &Value, key: &ObjectKey, replicas:
                    "availableReplicas": ready, "observedGeneration": 1},
     });
     let rs_key = ObjectKey { storage_key: rs_res.storage_key(), namespace: key.namespace.clone(), name: rs_name.clone() };
+    let scaled_from = previous.and_then(|p| p.pointer("/spec/replicas")).and_then(Value::as_i64).unwrap_or(0);
+    if scaled_from != replicas {
+        let direction = if replicas > scaled_from { "up" } else { "down" };
+        record_event(
+            api,
+            deploy,
+            "Normal",
+            "ScalingReplicaSet",
+            &format!("Scaled {direction} replica set {rs_name} from {scaled_from} to {replicas}"),
+            "deployment-controller",
+        );
+    }
     let mut compare = rs.clone();
     if let (Some(p), Some(m)) = (previous, compare.get_mut("metadata").and_then(Value::as_object_mut)) {
         if let Some(rv) = p.pointer("/metadata/resourceVersion") {
@@ -388,6 +426,12 @@ impl PodSet<'_> {
                 "spec": spec,
                 "status": self.status(&spec, &now, index),
             });
+            if self.failing && !self.finished {
+                for c in spec.get("containers").and_then(Value::as_array).into_iter().flatten() {
+                    let container = c.get("name").and_then(Value::as_str).unwrap_or_default();
+                    record_event(api, &pod, "Warning", "BackOff", &format!("Back-off restarting failed container {container} in pod {name}_{namespace}({})", pod.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or_default()), "kubelet");
+                }
+            }
             api.controller_put(&pods_key(namespace, &name), pod);
         }
         Self::remove_owned(api, namespace, &uid, count);

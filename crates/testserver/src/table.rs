@@ -107,6 +107,17 @@ fn columns(res: &Resource) -> (Vec<Value>, Cells) {
                      json!(text(o, "/status/nodeInfo/kubeletVersion"))]
             }),
         ),
+        ("", "Event") => (
+            vec![column("Last Seen", "string", "", "Time when last event occurred"), column("Type", "string", "", "Type of this event."),
+                 column("Reason", "string", "", "Reason why this event was generated."), column("Object", "string", "", "The object this Event is about."),
+                 column("Message", "string", "", "A human-readable description of the status of this operation.")],
+            Box::new(move |o| {
+                let last = o.pointer("/lastTimestamp").and_then(Value::as_str).and_then(clock::parse_rfc3339)
+                    .map(|t| clock::human_age(clock::unix_now() - t)).unwrap_or_else(|| "<unknown>".into());
+                let object = format!("{}/{}", text(o, "/involvedObject/kind").to_lowercase(), text(o, "/involvedObject/name"));
+                vec![json!(last), json!(text(o, "/type")), json!(text(o, "/reason")), json!(object), json!(text(o, "/message"))]
+            }),
+        ),
         ("", "Namespace") => (
             vec![name, column("Status", "string", "", "The status of the namespace"), age_col],
             Box::new(move |o| vec![name_of(o), json!(text(o, "/status/phase")), json!(age(o))]),

@@ -136,6 +136,10 @@ fn rollout_status_reports_a_failing_deployment() {
     c.ok(&k, &["apply", "--server-side", "-f", "-"], Some(&failing));
     let err = c.fails(&k, &["rollout", "status", "deploy/web", "--timeout=30s"], None);
     assert!(err.contains("exceeded its progress deadline"), "{err}");
+    let pods = c.ok(&k, &["get", "pods", "-l", "app=web", "--no-headers"], None);
+    assert!(pods.lines().all(|l| l.contains("CrashLoopBackOff")), "{pods}");
+    let events = c.ok(&k, &["get", "events", "--field-selector", "reason=BackOff", "-o", "jsonpath={.items[*].type}"], None);
+    assert_eq!(events, "Warning Warning", "one BackOff event per crash-looping pod");
 }
 
 #[test]
