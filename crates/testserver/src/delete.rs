@@ -102,10 +102,26 @@ impl Api {
         }
         let uid = meta_str(&old, "uid").to_string();
         let removed = objects.remove(&self.events, key);
-        if policy != "Orphan" {
+        if policy == "Orphan" {
+            self.orphan_dependents(objects, &uid);
+        } else {
             self.collect_dependents(objects, &uid);
         }
         removed
+    }
+
+    /// Orphaned dependents lose their ownerReferences to the deleted owner.
+    pub(crate) fn orphan_dependents(&self, objects: &mut Objects, uid: &str) {
+        for dep in objects.dependents_of(uid) {
+            let Some(mut obj) = objects.get(&dep).cloned() else { continue };
+            if let Some(refs) = obj.pointer_mut("/metadata/ownerReferences").and_then(Value::as_array_mut) {
+                refs.retain(|r| r.get("uid").and_then(Value::as_str) != Some(uid));
+                if refs.is_empty() {
+                    meta_mut(&mut obj).remove("ownerReferences");
+                }
+            }
+            objects.put(&self.events, dep, obj);
+        }
     }
 
     pub(crate) fn collect_dependents(&self, objects: &mut Objects, uid: &str) {

@@ -286,3 +286,16 @@ fn invalid_names_and_labels_are_refused_with_the_apiserver_messages() {
         "{err}"
     );
 }
+
+#[test]
+fn orphaning_deletes_keep_dependents_without_their_owner() {
+    let k = kubectl_or_skip!();
+    let c = Cluster::start();
+    c.ok(&k, &["apply", "--server-side", "-f", "-"], Some(DEPLOYMENT));
+    c.ok(&k, &["rollout", "status", "deploy/web", "--timeout=30s"], None);
+    c.ok(&k, &["delete", "deploy", "web", "--cascade=orphan"], None);
+    let owners = c.ok(&k, &["get", "rs", "-o", "jsonpath={.items[*].metadata.ownerReferences}"], None);
+    assert_eq!(owners, "", "the ReplicaSet no longer names the deleted Deployment");
+    let pods = c.ok(&k, &["get", "pods", "--no-headers"], None);
+    assert_eq!(pods.lines().count(), 2, "{pods}");
+}
