@@ -9,19 +9,39 @@ pub struct FieldError {
     pub field: String,
     pub value: String,
     pub detail: String,
+    /// `Some(limit)` for a value over a size limit (FieldValueTooLong).
+    pub too_long: Option<usize>,
 }
 
 impl FieldError {
+    fn invalid(field: &str, value: &str, detail: String) -> FieldError {
+        FieldError { field: field.into(), value: value.into(), detail, too_long: None }
+    }
+
     /// `metadata.name: Invalid value: "x": detail`.
     pub fn message(&self) -> String {
         format!("{}: {}", self.field, self.body())
     }
 
-    /// `Invalid value: "x": detail`.
+    /// `Invalid value: "x": detail`, or `Too long: ...`.
     pub fn body(&self) -> String {
-        format!("Invalid value: {:?}: {}", self.value, self.detail)
+        match self.too_long {
+            Some(limit) => format!("Too long: may not be more than {limit} bytes"),
+            None => format!("Invalid value: {:?}: {}", self.value, self.detail),
+        }
+    }
+
+    pub fn reason(&self) -> &'static str {
+        if self.too_long.is_some() {
+            "FieldValueTooLong"
+        } else {
+            "FieldValueInvalid"
+        }
     }
 }
+
+/// The most all annotations of an object may hold, keys and values together.
+const TOTAL_ANNOTATION_SIZE: usize = 256 * 1024;
 
 /// apimachinery's `RegexError`: the message, its examples and the regex.
 fn regex_error(msg: &str, regex: &str, examples: &[&str]) -> String {
@@ -174,17 +194,28 @@ pub fn validate(group: &str, kind: &str, obj: &Value) -> Vec<FieldError> {
     let mut out = Vec::new();
     let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default();
     for detail in name_errors(group, kind, name) {
-        out.push(FieldError { field: "metadata.name".into(), value: name.into(), detail });
+        out.push(FieldError::invalid("metadata.name", name, detail));
     }
     if let Some(labels) = obj.pointer("/metadata/labels").and_then(Value::as_object) {
         for (k, v) in labels {
             for detail in qualified_name(k) {
-                out.push(FieldError { field: "metadata.labels".into(), value: k.clone(), detail });
+                out.push(FieldError::invalid("metadata.labels", k, detail));
             }
             let v = v.as_str().unwrap_or_default();
             for detail in label_value(v) {
-                out.push(FieldError { field: "metadata.labels".into(), value: v.into(), detail });
+                out.push(FieldError::invalid("metadata.labels", v, detail));
             }
+        }
+    }
+    if let Some(annotations) = obj.pointer("/metadata/annotations").and_then(Value::as_object) {
+        let total: usize = annotations.iter().map(|(k, v)| k.len() + v.as_str().map(str::len).unwrap_or(0)).sum();
+        if total > TOTAL_ANNOTATION_SIZE {
+            out.push(FieldError {
+                field: "metadata.annotations".into(),
+                value: String::new(),
+                detail: String::new(),
+                too_long: Some(TOTAL_ANNOTATION_SIZE),
+            });
         }
     }
     out
@@ -206,6 +237,15 @@ mod tests {
         let errs = validate("", "Service", &json!({"metadata": {"name": "1web"}}));
         assert!(errs[0].detail.starts_with("a DNS-1035 label must consist of"), "{}", errs[0].detail);
         assert!(errs[0].detail.contains("(e.g. 'my-name',  or 'abc-123', regex"), "{}", errs[0].detail);
+    }
+
+    #[test]
+    fn annotations_hold_at_most_256_kib() {
+        let big = "x".repeat(256 * 1024);
+        let errs = validate("", "ConfigMap", &json!({"metadata": {"name": "ok", "annotations": {"a": big}}}));
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].message(), "metadata.annotations: Too long: may not be more than 262144 bytes");
+        assert_eq!(errs[0].reason(), "FieldValueTooLong");
     }
 
     #[test]

@@ -76,7 +76,7 @@ impl ApiError {
         let mut err = ApiError::invalid(res, name, aggregate);
         let causes: Vec<Value> = errs
             .iter()
-            .map(|e| json!({"reason": "FieldValueInvalid", "message": e.body(), "field": e.field}))
+            .map(|e| json!({"reason": e.reason(), "message": e.body(), "field": e.field}))
             .collect();
         if let Some(d) = err.details.as_mut() {
             d["kind"] = json!(res.kind);
