@@ -16,6 +16,7 @@ mod encoding;
 mod gotime;
 mod json;
 mod lists;
+mod montgomery;
 mod numeric;
 mod paths;
 mod random;

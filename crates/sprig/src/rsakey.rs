@@ -10,6 +10,8 @@ use std::sync::OnceLock;
 use num_bigint::BigUint;
 use rand::RngCore;
 
+use crate::montgomery::Modulus;
+
 /// Odd primes below this divide no candidate that reaches Miller–Rabin.
 const SIEVE_LIMIT: usize = 1 << 16;
 /// How many odd candidates one random start covers.
@@ -117,18 +119,20 @@ fn random_rounds(bits: usize) -> usize {
 /// Whether `n`, odd and above 3, passes Miller–Rabin with base 2 and
 /// [`random_rounds`] random bases.
 fn probably_prime(n: &BigUint, bits: usize, rng: &mut impl RngCore) -> bool {
-    let one = BigUint::from(1u32);
     let n_minus_1 = n - 1u32;
     let s = n_minus_1.trailing_zeros().unwrap_or(0);
     let d = &n_minus_1 >> s;
+    let modulus = Modulus::new(n);
+    let one = modulus.residue(&BigUint::from(1u32));
+    let minus_one = modulus.residue(&n_minus_1);
     let witness = |base: &BigUint| {
-        let mut y = base.modpow(&d, n);
-        if y == one || y == n_minus_1 {
+        let mut y = modulus.pow(&modulus.residue(base), &d);
+        if y == one || y == minus_one {
             return false;
         }
         for _ in 1..s {
-            y = &y * &y % n;
-            if y == n_minus_1 {
+            y = modulus.mul(&y, &y);
+            if y == minus_one {
                 return false;
             }
             if y == one {
