@@ -40,6 +40,9 @@ impl FieldError {
     }
 }
 
+/// The most a Secret's data may hold, decoded.
+const MAX_SECRET_SIZE: usize = 1024 * 1024;
+
 /// The most all annotations of an object may hold, keys and values together.
 const TOTAL_ANNOTATION_SIZE: usize = 256 * 1024;
 
@@ -173,6 +176,12 @@ fn label_value(v: &str) -> Vec<String> {
     errs
 }
 
+/// The length of base64 text once decoded.
+fn decoded_len(text: &str) -> usize {
+    let padding = text.bytes().rev().take_while(|b| *b == b'=').count();
+    (text.len() / 4 * 3).saturating_sub(padding)
+}
+
 /// How a kind's names are checked.
 fn name_errors(group: &str, kind: &str, name: &str) -> Vec<String> {
     match (group, kind) {
@@ -205,6 +214,16 @@ pub fn validate(group: &str, kind: &str, obj: &Value) -> Vec<FieldError> {
             for detail in label_value(v) {
                 out.push(FieldError::invalid("metadata.labels", v, detail));
             }
+        }
+    }
+    if (group, kind) == ("", "Secret") {
+        let decoded: usize = obj
+            .get("data")
+            .and_then(Value::as_object)
+            .map(|d| d.values().filter_map(Value::as_str).map(decoded_len).sum())
+            .unwrap_or(0);
+        if decoded > MAX_SECRET_SIZE {
+            out.push(FieldError { field: "data".into(), value: String::new(), detail: String::new(), too_long: Some(MAX_SECRET_SIZE) });
         }
     }
     if let Some(annotations) = obj.pointer("/metadata/annotations").and_then(Value::as_object) {
@@ -246,6 +265,16 @@ mod tests {
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].message(), "metadata.annotations: Too long: may not be more than 262144 bytes");
         assert_eq!(errs[0].reason(), "FieldValueTooLong");
+    }
+
+    #[test]
+    fn secrets_hold_at_most_one_mib() {
+        use base64::Engine;
+        let data = base64::engine::general_purpose::STANDARD.encode(vec![0u8; 1024 * 1024 + 1]);
+        let errs = validate("", "Secret", &json!({"metadata": {"name": "s"}, "data": {"a": data}}));
+        assert_eq!(errs[0].message(), "data: Too long: may not be more than 1048576 bytes");
+        let ok = base64::engine::general_purpose::STANDARD.encode(vec![0u8; 1024 * 1024]);
+        assert!(validate("", "Secret", &json!({"metadata": {"name": "s"}, "data": {"a": ok}})).is_empty());
     }
 
     #[test]
