@@ -1,0 +1,171 @@
+//! Arithmetic modulo one odd number, as primality tests need it: Montgomery
+//! multiplication over 64-bit limbs (the CIOS method, with no allocation inside
+//! its loops) and exponentiation with a fixed 4-bit window, faster than
+//! `BigUint::modpow` at RSA sizes.
+
+use num_bigint::BigUint;
+
+/// An odd modulus with its Montgomery constants (R = 2^(64·limbs)).
+pub(crate) struct Modulus {
+    n: Vec<u64>,
+    /// −n⁻¹ mod 2^64.
+    n_prime: u64,
+    /// R² mod n, which brings numbers into Montgomery form.
+    r_squared: Vec<u64>,
+}
+
+/// A number in Montgomery form (a·R mod n), as many limbs as the modulus.
+pub(crate) type Residue = Vec<u64>;
+
+fn limbs(value: &BigUint, count: usize) -> Vec<u64> {
+    let mut out = value.to_u64_digits();
+    out.resize(count, 0);
+    out
+}
+
+impl Modulus {
+    /// The modulus `n`, which must be odd and above 1.
+    pub(crate) fn new(n: &BigUint) -> Modulus {
+        let digits = n.to_u64_digits();
+        // Newton's iteration doubles the correct low bits of n⁻¹ mod 2^64 each step.
+        let mut inverse: u64 = 1;
+        for _ in 0..6 {
+            inverse = inverse.wrapping_mul(2u64.wrapping_sub(digits[0].wrapping_mul(inverse)));
+        }
+        let r_squared = (BigUint::from(1u32) << (128 * digits.len())) % n;
+        let count = digits.len();
+        Modulus {
+            n: digits,
+            n_prime: inverse.wrapping_neg(),
+            r_squared: limbs(&r_squared, count),
+        }
+    }
+
+    /// `value` (below n) in Montgomery form.
+    pub(crate) fn residue(&self, value: &BigUint) -> Residue {
+        self.mul(&limbs(value, self.n.len()), &self.r_squared)
+    }
+
+    /// a·b·R⁻¹ mod n, for a and b below n.
+    pub(crate) fn mul(&self, a: &[u64], b: &[u64]) -> Residue {
+        let s = self.n.len();
+        let mut t = vec![0u64; s + 1];
+        for &bi in b {
+            // t += a·bi, then t += m·n, which clears the low limb, then t >>= 64.
+            let top = add_product(&mut t[..s], a, bi);
+            let (sum, overflow) = t[s].overflowing_add(top);
+            t[s] = sum;
+            let m = t[0].wrapping_mul(self.n_prime);
+            let top = add_product(&mut t[..s], &self.n, m);
+            let (sum, overflow2) = t[s].overflowing_add(top);
+            t.copy_within(1..s, 0);
+            t[s - 1] = sum;
+            t[s] = u64::from(overflow) + u64::from(overflow2);
+        }
+        let mut out = t[..s].to_vec();
+        if t[s] != 0 || !less_than(&out, &self.n) {
+            subtract(&mut out, &self.n);
+        }
+        out
+    }
+
+    /// baseᵉ in Montgomery form, for `base` already in Montgomery form.
+    pub(crate) fn pow(&self, base: &[u64], exponent: &BigUint) -> Residue {
+        let one = self.residue(&BigUint::from(1u32));
+        let mut table = Vec::with_capacity(16);
+        table.push(one.clone());
+        for i in 1..16 {
+            let next = self.mul(&table[i - 1], base);
+            table.push(next);
+        }
+        let bits = exponent.bits();
+        let mut result = one;
+        let mut position = bits.div_ceil(4) * 4;
+        while position > 0 {
+            position -= 4;
+            for _ in 0..4 {
+                result = self.mul(&result, &result);
+            }
+            let window = (0..4).fold(0usize, |w, k| {
+                w | (usize::from(exponent.bit(position + k)) << k)
+            });
+            if window != 0 {
+                result = self.mul(&result, &table[window]);
+            }
+        }
+        result
+    }
+}
+
+/// t += a·factor over t's limbs; returns the carry out of the top limb.
+fn add_product(t: &mut [u64], a: &[u64], factor: u64) -> u64 {
+    let mut carry: u64 = 0;
+    for (ti, &ai) in t.iter_mut().zip(a) {
+        let sum = u128::from(*ti) + u128::from(ai) * u128::from(factor) + u128::from(carry);
+        *ti = sum as u64;
+        carry = (sum >> 64) as u64;
+    }
+    carry
+}
+
+fn less_than(a: &[u64], b: &[u64]) -> bool {
+    for (x, y) in a.iter().rev().zip(b.iter().rev()) {
+        if x != y {
+            return x < y;
+        }
+    }
+    false
+}
+
+/// a −= b, wrapping at the top limb (the caller knows the true result fits).
+fn subtract(a: &mut [u64], b: &[u64]) {
+    let mut borrow = false;
+    for (x, &y) in a.iter_mut().zip(b) {
+        let (d, b1) = x.overflowing_sub(y);
+        let (d, b2) = d.overflowing_sub(u64::from(borrow));
+        *x = d;
+        borrow = b1 || b2;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::RngCore;
+
+    fn random(bits: usize, rng: &mut impl RngCore) -> BigUint {
+        let mut bytes = vec![0u8; bits / 8];
+        rng.fill_bytes(&mut bytes);
+        BigUint::from_bytes_be(&bytes)
+    }
+
+    #[test]
+    fn agrees_with_biguint_modpow() {
+        let mut rng = rand::thread_rng();
+        for bits in [64, 128, 512, 1024, 2048] {
+            for _ in 0..4 {
+                let n = random(bits, &mut rng)
+                    | BigUint::from(1u32)
+                    | (BigUint::from(1u32) << (bits - 1));
+                let base = random(bits, &mut rng) % &n;
+                let exponent = random(bits, &mut rng);
+                let modulus = Modulus::new(&n);
+                let got = modulus.mul(
+                    &modulus.pow(&modulus.residue(&base), &exponent),
+                    &limbs(&BigUint::from(1u32), modulus.n.len()),
+                );
+                let mut digits = got;
+                while digits.last() == Some(&0) {
+                    digits.pop();
+                }
+                let got = BigUint::from_slice(
+                    &digits
+                        .iter()
+                        .flat_map(|d| [*d as u32, (*d >> 32) as u32])
+                        .collect::<Vec<u32>>(),
+                );
+                assert_eq!(got, base.modpow(&exponent, &n), "{bits} bits");
+            }
+        }
+    }
+}
