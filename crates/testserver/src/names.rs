@@ -1,6 +1,6 @@
-//! Object name and label validation with apimachinery's rules and messages:
-//! DNS-1123 subdomains and labels, DNS-1035 labels, qualified label keys and
-//! label values.
+//! Metadata validation with apimachinery's rules and messages: names (DNS-1123
+//! subdomains and labels, DNS-1035 labels), label keys and values, and the size
+//! limits of annotations and Secrets.
 
 use serde_json::Value;
 
