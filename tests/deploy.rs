@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use repository::{ChartRepository, Published};
-use support::{berth_binary, package_chart, reference_tool, testdata};
+use support::{berth_binary, helmfile_template, package_chart, testdata};
 
 /// Every chart version the test repository serves. `~1.2` must pick 1.2.3 (not
 /// the release candidate), `>=0.1 <1` 0.3.0, and no version the latest, 1.0.0.
@@ -100,57 +100,17 @@ fn production_renders_as_helmfile_template_does() {
     );
     assert_eq!(stdout(&helm3), rendered, "{}", stderr(&helm3));
 
-    match helmfile_template(&repository.url) {
+    let key = age_key();
+    let environment = [
+        ("BERTH_TEST_REPOSITORY", repository.url.as_str()),
+        ("SOPS_AGE_KEY_FILE", key.to_str().unwrap()),
+    ];
+    match helmfile_template(&project(), "production", &environment) {
         Some(live) => assert_eq!(rendered, live, "helmfile prints something else now"),
         None => eprintln!(
             "notice: helmfile, helm3-for-helmfile or sops absent; compared with the committed helmfile output only"
         ),
     }
-}
-
-/// What the real helmfile prints for the project, when the reference tools are
-/// installed. helmfile decrypts through the helm-secrets plugin, which cannot be
-/// installed here; a stand-in plugin that calls the real sops takes its place.
-fn helmfile_template(repository: &str) -> Option<String> {
-    let helmfile = reference_tool("helmfile")?;
-    let helm = reference_tool("helm3-for-helmfile")?;
-    let sops = reference_tool("sops")?;
-    let home = tempfile::tempdir().unwrap();
-    let plugin = home.path().join("plugins/secrets");
-    std::fs::create_dir_all(&plugin).unwrap();
-    std::fs::write(
-        plugin.join("plugin.yaml"),
-        "name: secrets\nversion: 4.6.0\nusage: test stand-in\ndescription: decrypts with the real sops\ncommand: \"$HELM_PLUGIN_DIR/run.sh\"\n",
-    )
-    .unwrap();
-    let script = plugin.join("run.sh");
-    std::fs::write(
-        &script,
-        "#!/bin/sh\n[ \"$1\" = decrypt ] || exit 1\nexec \"$STANDIN_SOPS\" decrypt \"$2\"\n",
-    )
-    .unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-    let out = Command::new(helmfile)
-        .current_dir(project())
-        .arg("--helm-binary")
-        .arg(helm)
-        .args(["-e", "production", "template"])
-        .env("HOME", home.path())
-        .env("HELM_PLUGINS", home.path().join("plugins"))
-        .env("HELM_CONFIG_HOME", home.path().join("config"))
-        .env("HELM_CACHE_HOME", home.path().join("cache"))
-        .env("HELM_DATA_HOME", home.path().join("data"))
-        .env("STANDIN_SOPS", sops)
-        .env("BERTH_TEST_REPOSITORY", repository)
-        .env("SOPS_AGE_KEY_FILE", age_key())
-        .output()
-        .expect("helmfile runs");
-    assert!(out.status.success(), "helmfile: {}", stderr(&out));
-    Some(stdout(&out))
 }
 
 #[test]

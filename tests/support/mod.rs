@@ -1,7 +1,12 @@
 //! Shared helpers for the end-to-end tests: the berth binary, the reference
-//! tools, and charts packaged as `helm package` lays them out.
+//! tools, helmfile's own output, and charts packaged as `helm package` lays
+//! them out.
+
+// Each test file is its own crate and uses only some of these helpers.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The berth binary cargo built next to this test (`target/<profile>/berth`).
 pub fn berth_binary() -> PathBuf {
@@ -77,6 +82,76 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
         } else {
             let relative = path.strip_prefix(root).expect("inside root");
             out.push((relative.to_string_lossy().replace('\\', "/"), path));
+        }
+    }
+}
+
+/// What the real `helmfile -e ENVIRONMENT template` (0.166, with its helm 3)
+/// prints for a project, when the reference tools are installed. helmfile
+/// decrypts secrets through the helm-secrets plugin, which cannot be installed
+/// here; a stand-in plugin that calls the real sops takes its place.
+pub fn helmfile_template(
+    project: &Path,
+    environment: &str,
+    env: &[(&str, &str)],
+) -> Option<String> {
+    let helmfile = reference_tool("helmfile")?;
+    let helm = reference_tool("helm3-for-helmfile")?;
+    let sops = reference_tool("sops")?;
+    let home = tempfile::tempdir().expect("temporary HOME");
+    let plugin = home.path().join("plugins/secrets");
+    std::fs::create_dir_all(&plugin).expect("plugin dir");
+    std::fs::write(
+        plugin.join("plugin.yaml"),
+        "name: secrets\nversion: 4.6.0\nusage: test stand-in\ndescription: decrypts with the real sops\ncommand: \"$HELM_PLUGIN_DIR/run.sh\"\n",
+    )
+    .expect("plugin.yaml");
+    let script = plugin.join("run.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\n[ \"$1\" = decrypt ] || exit 1\nexec \"$STANDIN_SOPS\" decrypt \"$2\"\n",
+    )
+    .expect("run.sh");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    // helmfile runs `helm dependency build` in local charts, which writes a
+    // Chart.lock there: work on a copy.
+    let copy = home.path().join("project");
+    copy_dir(project, &copy);
+    let out = Command::new(helmfile)
+        .current_dir(&copy)
+        .arg("--helm-binary")
+        .arg(helm)
+        .args(["-e", environment, "template"])
+        .env("HOME", home.path())
+        .env("HELM_PLUGINS", home.path().join("plugins"))
+        .env("HELM_CONFIG_HOME", home.path().join("config"))
+        .env("HELM_CACHE_HOME", home.path().join("cache"))
+        .env("HELM_DATA_HOME", home.path().join("data"))
+        .env("STANDIN_SOPS", sops)
+        .envs(env.iter().copied())
+        .output()
+        .expect("helmfile runs");
+    assert!(
+        out.status.success(),
+        "helmfile: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("copy dir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy file");
         }
     }
 }
