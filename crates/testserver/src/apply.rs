@@ -81,8 +81,11 @@ pub fn apply(
         .filter(|p| !applied_set.contains(*p) && !others.contains(*p))
         .collect();
     dropped.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    // structured-merge-diff removes the whole previous set, then adds back
+    // whatever someone still owns: a dropped path with owned fields beneath it stays.
     for p in dropped {
-        if !others.iter().any(|o| o.starts_with(p)) {
+        let still_owned_beneath = others.iter().chain(applied_set.iter()).any(|o| o.len() > p.len() && o.starts_with(p));
+        if !still_owned_beneath {
             remove_at(schema, &mut merged, ty, p);
         }
     }
@@ -319,6 +322,19 @@ mod tests {
             obj["metadata"]["managedFields"][0]["fieldsV1"],
             json!({"f:data": {".": {}, "f:a": {}}, "f:metadata": {"f:labels": {".": {}, "f:x": {}}}})
         );
+    }
+
+    #[test]
+    fn a_dropped_map_marker_keeps_the_fields_still_applied() {
+        let schema = Schema::builtin();
+        let cm = schema.get("io.k8s.api.core.v1.ConfigMap").expect("ConfigMap");
+        let live = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "managedFields": [
+            {"manager": "m", "operation": "Apply", "apiVersion": "v1", "time": "2026-01-01T00:00:00Z", "fieldsType": "FieldsV1",
+             "fieldsV1": {"f:data": {".": {}, "f:a": {}, "f:b": {}}}}]}, "data": {"a": "1", "b": "2"}});
+        let applied = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "1"}});
+        let req = ApplyRequest { manager: "m", api_version: "v1", subresource: "", has_status: false, force: false, now: "2026-01-01T00:00:01Z" };
+        let out = apply(schema, cm, &live, &applied, &req).expect("no conflict");
+        assert_eq!(out["data"], json!({"a": "1"}));
     }
 
     #[test]

@@ -331,7 +331,21 @@ impl Api {
         }
         if let Some(manager) = manager {
             let schema = Schema::builtin();
-            managed::record_update(schema, res.root_atom(schema), Some(old), &mut new, manager, &res.api_version(), sub, res.status, &now);
+            match requested_managed_fields(old, &new) {
+                RequestedManagedFields::Strip => {
+                    meta_mut(&mut new).remove("managedFields");
+                }
+                RequestedManagedFields::Replace => {
+                    let mut base = old.clone();
+                    if let Some(mf) = new.pointer("/metadata/managedFields").cloned() {
+                        meta_mut(&mut base).insert("managedFields".into(), mf);
+                    }
+                    managed::record_update(schema, res.root_atom(schema), Some(&base), &mut new, manager, &res.api_version(), sub, res.status, &now);
+                }
+                RequestedManagedFields::Keep => {
+                    managed::record_update(schema, res.root_atom(schema), Some(old), &mut new, manager, &res.api_version(), sub, res.status, &now);
+                }
+            }
         }
         let spec_of = |o: &Value| {
             let mut o = o.clone();
@@ -535,6 +549,29 @@ impl ApiError {
     fn with_ns_details(mut self, ns: &str) -> ApiError {
         self.details = Some(json!({"name": ns, "kind": "namespaces"}));
         self
+    }
+}
+
+/// What a plain write asks of managedFields: absent or `[]` keeps the stored
+/// entries, `[{}]` strips them all, other entries replace them (the way
+/// clients migrate client-side apply ownership to server-side apply).
+enum RequestedManagedFields {
+    Keep,
+    Strip,
+    Replace,
+}
+
+fn requested_managed_fields(old: &Value, new: &Value) -> RequestedManagedFields {
+    match new.pointer("/metadata/managedFields").and_then(Value::as_array) {
+        None => RequestedManagedFields::Keep,
+        Some(entries) if entries.is_empty() => RequestedManagedFields::Keep,
+        Some(entries) if entries.len() == 1 && entries[0].as_object().is_some_and(|e| e.is_empty()) => {
+            RequestedManagedFields::Strip
+        }
+        Some(entries) if old.pointer("/metadata/managedFields").and_then(Value::as_array) == Some(entries) => {
+            RequestedManagedFields::Keep
+        }
+        Some(_) => RequestedManagedFields::Replace,
     }
 }
 

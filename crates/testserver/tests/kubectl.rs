@@ -299,3 +299,17 @@ fn orphaning_deletes_keep_dependents_without_their_owner() {
     let pods = c.ok(&k, &["get", "pods", "--no-headers"], None);
     assert_eq!(pods.lines().count(), 2, "{pods}");
 }
+
+#[test]
+fn server_side_apply_takes_over_from_client_side_apply() {
+    let k = kubectl_or_skip!();
+    let c = Cluster::start();
+    let both = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mig\ndata:\n  a: \"1\"\n  b: \"2\"\n";
+    c.ok(&k, &["apply", "-f", "-"], Some(both));
+    let one = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mig\ndata:\n  a: \"1\"\n";
+    c.ok(&k, &["apply", "--server-side", "-f", "-"], Some(one));
+    let data = c.ok(&k, &["get", "cm", "mig", "-o", "jsonpath={.data}"], None);
+    assert_eq!(data, "{\"a\":\"1\"}", "kubectl migrated the client-side owner, so b is pruned");
+    let managers = c.ok(&k, &["get", "cm", "mig", "--show-managed-fields", "-o", "jsonpath={.metadata.managedFields[*].manager}"], None);
+    assert!(!managers.contains("kubectl-client-side-apply"), "{managers}");
+}
