@@ -225,13 +225,31 @@ impl Api {
         if old.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(1) != generation {
             return;
         }
-        let mut new = old.clone();
-        new["status"] = status;
-        if new == old {
+        if old.get("status").map(strip_times) == Some(strip_times(&status)) {
             return;
         }
+        let mut new = old.clone();
+        new["status"] = status;
         let schema = Schema::builtin();
         managed::record_update(schema, res.root_atom(schema), Some(&old), &mut new, manager, &res.api_version(), "status", res.status, &clock::now());
+        objects.put(&self.events, key.clone(), new);
+    }
+
+    /// Sets an annotation on behalf of a controller, as an Update of its own.
+    pub fn controller_annotate(&self, res: &Resource, key: &ObjectKey, name: &str, value: &str, manager: &str) {
+        let Ok(mut objects) = self.objects.lock() else { return };
+        let Some(old) = objects.get(key).cloned() else { return };
+        if old.pointer("/metadata/annotations").and_then(|a| a.get(name)).and_then(Value::as_str) == Some(value) {
+            return;
+        }
+        let mut new = old.clone();
+        let annotations = meta_mut(&mut new).entry("annotations").or_insert_with(|| json!({}));
+        if !annotations.is_object() {
+            return;
+        }
+        annotations[name] = json!(value);
+        let schema = Schema::builtin();
+        managed::record_update(schema, res.root_atom(schema), Some(&old), &mut new, manager, &res.api_version(), "", res.status, &clock::now());
         objects.put(&self.events, key.clone(), new);
     }
 

@@ -55,13 +55,22 @@ pub fn schedule(api: &Arc<Api>, res: &Resource, key: &ObjectKey) {
         .and_then(parse_delay)
         .unwrap_or(api.settings.ready_delay);
     let generation = obj.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(1);
+    reconcile(api, res, key, generation, Stage::Started);
     let api = api.clone();
     let res = res.clone();
     let key = key.clone();
     tokio::spawn(async move {
         tokio::time::sleep(delay).await;
-        reconcile(&api, &res, &key, generation);
+        reconcile(&api, &res, &key, generation, Stage::Settled);
     });
+}
+
+/// Where a simulated rollout stands: just started (ReplicaSets and Pods
+/// created, nothing ready), or settled after the delay (ready, or failed).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Started,
+    Settled,
 }
 
 /// Records a core/v1 Event about `obj`, as the controller or kubelet would.
@@ -90,26 +99,52 @@ fn condition(kind: &str, status: &str, reason: &str, message: &str, now: &str) -
            "reason": reason, "message": message})
 }
 
-fn reconcile(api: &Arc<Api>, res: &Resource, key: &ObjectKey, generation: i64) {
+fn reconcile(api: &Arc<Api>, res: &Resource, key: &ObjectKey, generation: i64, stage: Stage) {
     let Some(obj) = api.objects.lock().ok().and_then(|o| o.get(key).cloned()) else { return };
-    let failing = obj
-        .pointer("/metadata/annotations")
-        .and_then(|a| a.get(FAIL_ANNOTATION))
-        .and_then(Value::as_str)
-        == Some("true");
+    if obj.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(1) != generation {
+        return;
+    }
+    let started = stage == Stage::Started;
+    if started {
+        let observed = obj.pointer("/status/observedGeneration").and_then(Value::as_i64) == Some(generation);
+        let has_phase = obj.pointer("/status/phase").is_some();
+        let skip = match (res.group.as_str(), res.kind.as_str()) {
+            ("", "Pod") => has_phase,
+            ("", _) => true,
+            ("batch", "Job") => obj.pointer("/status/startTime").is_some(),
+            _ => observed,
+        };
+        if skip {
+            return;
+        }
+    }
+    let failing = !started
+        && obj
+            .pointer("/metadata/annotations")
+            .and_then(|a| a.get(FAIL_ANNOTATION))
+            .and_then(Value::as_str)
+            == Some("true");
     let replicas = obj.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(1);
-    let ready = if failing { 0 } else { replicas };
+    let ready = if failing || started { 0 } else { replicas };
     let now = clock::now();
     let name = key.name.clone();
     let status = match (res.group.as_str(), res.kind.as_str()) {
         ("apps", "Deployment") => {
             let (rs_name, rs) = ensure_replica_set(api, &obj, key, replicas, ready);
+            if let Some(revision) = rs.as_ref().and_then(|r| r.pointer("/metadata/annotations/deployment.kubernetes.io~1revision")).and_then(Value::as_str) {
+                api.controller_annotate(res, key, "deployment.kubernetes.io/revision", revision, MANAGER);
+            }
             if let Some(rs) = rs {
                 let labels = rs.pointer("/spec/template/metadata/labels").cloned().unwrap_or(json!({}));
-                let pods = PodSet { owner: &rs, owner_kind: "ReplicaSet", owner_api_version: "apps/v1", template: rs.pointer("/spec/template"), labels, count: replicas, failing, finished: false };
+                let pods = PodSet { owner: &rs, owner_kind: "ReplicaSet", owner_api_version: "apps/v1", template: rs.pointer("/spec/template"), labels, count: replicas, failing, finished: false, pending: started };
                 pods.ensure(api, &key.namespace, |_| format!("{rs_name}-{}", random_suffix(5)));
             }
-            if failing {
+            if started {
+                json!({"observedGeneration": generation, "replicas": replicas, "updatedReplicas": replicas,
+                       "unavailableReplicas": replicas, "conditions": [
+                    condition("Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.", &now),
+                    condition("Progressing", "True", "ReplicaSetUpdated", &format!("ReplicaSet {rs_name:?} is progressing."), &now)]})
+            } else if failing {
                 json!({"observedGeneration": generation, "replicas": replicas, "updatedReplicas": replicas,
                        "unavailableReplicas": replicas, "conditions": [
                     condition("Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.", &now),
@@ -127,20 +162,20 @@ fn reconcile(api: &Arc<Api>, res: &Resource, key: &ObjectKey, generation: i64) {
             let revision = format!("{name}-{}", &short_hash(obj.pointer("/spec/template").unwrap_or(&Value::Null))[..8]);
             let mut labels = obj.pointer("/spec/template/metadata/labels").filter(|l| l.is_object()).cloned().unwrap_or(json!({}));
             labels["controller-revision-hash"] = json!(revision);
-            let pods = PodSet { owner: &obj, owner_kind: "StatefulSet", owner_api_version: "apps/v1", template: obj.pointer("/spec/template"), labels, count: replicas, failing, finished: false };
+            let pods = PodSet { owner: &obj, owner_kind: "StatefulSet", owner_api_version: "apps/v1", template: obj.pointer("/spec/template"), labels, count: replicas, failing, finished: false, pending: started };
             pods.ensure(api, &key.namespace, |i| format!("{name}-{i}"));
             json!({"observedGeneration": generation, "replicas": replicas, "readyReplicas": ready,
                    "currentReplicas": replicas, "updatedReplicas": replicas, "availableReplicas": ready,
                    "currentRevision": revision, "updateRevision": revision, "collisionCount": 0})
         }
         ("apps", "DaemonSet") => {
-            let up = if failing { 0 } else { 1 };
+            let up = if failing || started { 0 } else { 1 };
             let labels = obj.pointer("/spec/template/metadata/labels").cloned().unwrap_or(json!({}));
-            let pods = PodSet { owner: &obj, owner_kind: "DaemonSet", owner_api_version: "apps/v1", template: obj.pointer("/spec/template"), labels, count: 1, failing, finished: false };
+            let pods = PodSet { owner: &obj, owner_kind: "DaemonSet", owner_api_version: "apps/v1", template: obj.pointer("/spec/template"), labels, count: 1, failing, finished: false, pending: started };
             pods.ensure(api, &key.namespace, |_| format!("{name}-{}", random_suffix(5)));
             let mut s = json!({"observedGeneration": generation, "currentNumberScheduled": 1, "desiredNumberScheduled": 1,
                    "numberMisscheduled": 0, "numberReady": up, "numberAvailable": up, "updatedNumberScheduled": 1});
-            if failing {
+            if up == 0 {
                 s["numberUnavailable"] = json!(1);
             }
             s
@@ -156,8 +191,12 @@ fn reconcile(api: &Arc<Api>, res: &Resource, key: &ObjectKey, generation: i64) {
                     l.insert(k.into(), uid.clone());
                 }
             }
-            let pods = PodSet { owner: &obj, owner_kind: "Job", owner_api_version: "batch/v1", template: obj.pointer("/spec/template"), labels, count: 1, failing, finished: true };
+            let pods = PodSet { owner: &obj, owner_kind: "Job", owner_api_version: "batch/v1", template: obj.pointer("/spec/template"), labels, count: 1, failing, finished: !started, pending: started };
             pods.ensure(api, &key.namespace, |_| format!("{name}-{}", random_suffix(5)));
+            if started {
+                api.write_status(res, key, generation, json!({"startTime": now, "active": 1, "ready": 0, "terminating": 0, "uncountedTerminatedPods": {}}), MANAGER);
+                return;
+            }
             if failing {
                 record_event(api, &obj, "Warning", "BackoffLimitExceeded", "Job has reached the specified backoff limit", "job-controller");
             } else {
@@ -176,7 +215,7 @@ fn reconcile(api: &Arc<Api>, res: &Resource, key: &ObjectKey, generation: i64) {
             }
         }
         ("", "PersistentVolumeClaim") => {
-            if failing {
+            if failing || started {
                 return;
             }
             let storage = obj.pointer("/spec/resources/requests/storage").cloned().unwrap_or(json!("1Gi"));
@@ -184,7 +223,7 @@ fn reconcile(api: &Arc<Api>, res: &Resource, key: &ObjectKey, generation: i64) {
                    "capacity": {"storage": storage}})
         }
         ("", "Service") => {
-            if failing || obj.pointer("/spec/type").and_then(Value::as_str) != Some("LoadBalancer") {
+            if failing || started || obj.pointer("/spec/type").and_then(Value::as_str) != Some("LoadBalancer") {
                 return;
             }
             let octet = 1 + (short_hash(&json!(name)).bytes().next().unwrap_or(0) % 200);
@@ -192,7 +231,7 @@ fn reconcile(api: &Arc<Api>, res: &Resource, key: &ObjectKey, generation: i64) {
         }
         ("", "Pod") => {
             let always = obj.pointer("/spec/restartPolicy").and_then(Value::as_str).is_none_or(|p| p == "Always");
-            let pods = PodSet { owner: &obj, owner_kind: "Pod", owner_api_version: "v1", template: None, labels: json!({}), count: 0, failing, finished: !always };
+            let pods = PodSet { owner: &obj, owner_kind: "Pod", owner_api_version: "v1", template: None, labels: json!({}), count: 0, failing, finished: !always, pending: started };
             pods.status(obj.get("spec").unwrap_or(&Value::Null), &now, 0)
         }
         _ => return,
@@ -204,7 +243,7 @@ fn reconcile(api: &Arc<Api>, res: &Resource, key: &ObjectKey, generation: i64) {
 fn ensure_replica_set(api: &Arc<Api>, deploy: &Value, key: &ObjectKey, replicas: i64, ready: i64) -> (String, Option<Value>) {
     let Some(rs_res) = api.find("apps", "v1", "replicasets") else { return (String::new(), None) };
     let template = deploy.pointer("/spec/template").cloned().unwrap_or(json!({}));
-    let hash = short_hash(&template);
+    let hash = short_hash(&semantic(&template));
     let rs_name = format!("{}-{hash}", key.name);
     let uid = deploy.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or_default().to_string();
     let now = clock::now();
@@ -258,14 +297,16 @@ fn ensure_replica_set(api: &Arc<Api>, deploy: &Value, key: &ObjectKey, replicas:
             .and_then(|r| r.parse().ok())
             .unwrap_or(0)
     };
+    let newest = existing
+        .iter()
+        .filter(|rs| rs.pointer("/metadata/ownerReferences/0/uid").and_then(Value::as_str) == Some(uid.as_str()))
+        .map(revision_of)
+        .max()
+        .unwrap_or(0);
+    // Rolling back to an older template revives its ReplicaSet as the newest revision.
     let revision = match previous {
-        Some(p) => revision_of(p),
-        None => 1 + existing
-            .iter()
-            .filter(|rs| rs.pointer("/metadata/ownerReferences/0/uid").and_then(Value::as_str) == Some(uid.as_str()))
-            .map(revision_of)
-            .max()
-            .unwrap_or(0),
+        Some(p) if revision_of(p) == newest => newest,
+        _ => newest + 1,
     };
     let rs = json!({
         "apiVersion": "apps/v1", "kind": "ReplicaSet",
@@ -307,6 +348,22 @@ fn ensure_replica_set(api: &Arc<Api>, deploy: &Value, key: &ObjectKey, replicas:
     (rs_name, stored)
 }
 
+/// A template as the deployment controller compares them: without nulls and
+/// empty values, which defaulting and round trips add or drop.
+fn semantic(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(k, _)| k.as_str() != "pod-template-hash")
+                .map(|(k, v)| (k.clone(), semantic(v)))
+                .filter(|(_, v)| !(v.is_null() || v.as_object().is_some_and(|o| o.is_empty()) || v.as_array().is_some_and(|a| a.is_empty())))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(semantic).collect()),
+        other => other.clone(),
+    }
+}
+
 /// The Pods a workload controller keeps: `count` of them from `template`,
 /// running and ready (or crash-looping when failing), or finished for Jobs.
 struct PodSet<'a> {
@@ -318,6 +375,8 @@ struct PodSet<'a> {
     count: i64,
     failing: bool,
     finished: bool,
+    /// Scheduled, containers still being created.
+    pending: bool,
 }
 
 fn pods_key(namespace: &str, name: &str) -> ObjectKey {
@@ -345,11 +404,12 @@ impl PodSet<'_> {
 
     fn status(&self, spec: &Value, now: &str, index: usize) -> Value {
         let containers = spec.get("containers").and_then(Value::as_array).cloned().unwrap_or_default();
-        let (phase, ready) = match (self.failing, self.finished) {
-            (true, true) => ("Failed", false),
-            (false, true) => ("Succeeded", false),
-            (true, false) => ("Running", false),
-            (false, false) => ("Running", true),
+        let (phase, ready) = match (self.pending, self.failing, self.finished) {
+            (true, _, _) => ("Pending", false),
+            (false, true, true) => ("Failed", false),
+            (false, false, true) => ("Succeeded", false),
+            (false, true, false) => ("Running", false),
+            (false, false, false) => ("Running", true),
         };
         let statuses: Vec<Value> = containers
             .iter()
@@ -357,14 +417,19 @@ impl PodSet<'_> {
                 let name = c.get("name").cloned().unwrap_or(json!(""));
                 let image = c.get("image").cloned().unwrap_or(json!(""));
                 let state = match (self.failing, self.finished) {
+                    _ if self.pending => json!({"waiting": {"reason": "ContainerCreating"}}),
                     (_, true) => json!({"terminated": {"exitCode": if self.failing { 1 } else { 0 },
                         "reason": if self.failing { "Error" } else { "Completed" }, "startedAt": now, "finishedAt": now}}),
                     (true, false) => json!({"waiting": {"reason": "CrashLoopBackOff",
                         "message": format!("back-off 5m0s restarting failed container={} pod", name.as_str().unwrap_or_default())}}),
                     (false, false) => json!({"running": {"startedAt": now}}),
                 };
-                json!({"name": name, "image": image, "imageID": "", "containerID": format!("containerd://{}", short_hash(&json!([now, name, index]))),
-                       "ready": ready, "started": ready, "restartCount": if self.failing && !self.finished { 3 } else { 0 }, "state": state})
+                let mut status = json!({"name": name, "image": image, "imageID": "", "ready": ready, "started": ready,
+                       "restartCount": if self.failing && !self.finished { 3 } else { 0 }, "state": state});
+                if !self.pending {
+                    status["containerID"] = json!(format!("containerd://{}", short_hash(&json!([now, name, index]))));
+                }
+                status
             })
             .collect();
         let flag = |b: bool| if b { "True" } else { "False" };

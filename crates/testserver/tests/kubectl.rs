@@ -313,3 +313,23 @@ fn server_side_apply_takes_over_from_client_side_apply() {
     let managers = c.ok(&k, &["get", "cm", "mig", "--show-managed-fields", "-o", "jsonpath={.metadata.managedFields[*].manager}"], None);
     assert!(!managers.contains("kubectl-client-side-apply"), "{managers}");
 }
+
+#[test]
+fn rollouts_progress_and_roll_back_through_replica_set_revisions() {
+    let k = kubectl_or_skip!();
+    let c = Cluster::start_with(testserver::Options { ready_delay: std::time::Duration::from_secs(2), ..testserver::Options::default() });
+    c.ok(&k, &["apply", "--server-side", "-f", "-"], Some(DEPLOYMENT));
+    let pods = c.ok(&k, &["get", "pods", "--no-headers"], None);
+    assert!(pods.lines().count() == 2 && pods.lines().all(|l| l.contains("ContainerCreating")), "{pods}");
+    let out = c.ok(&k, &["rollout", "status", "deploy/web", "--timeout=30s"], None);
+    assert!(out.contains("Waiting for deployment \"web\" rollout to finish: 0 of 2 updated replicas are available..."), "{out}");
+    c.ok(&k, &["set", "image", "deploy/web", "app=nginx:1.27"], None);
+    c.ok(&k, &["rollout", "status", "deploy/web", "--timeout=30s"], None);
+    c.ok(&k, &["rollout", "undo", "deploy/web"], None);
+    c.ok(&k, &["rollout", "status", "deploy/web", "--timeout=30s"], None);
+    let image = c.ok(&k, &["get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}"], None);
+    assert_eq!(image, "nginx:1.25");
+    let history = c.ok(&k, &["rollout", "history", "deploy/web"], None);
+    let revisions: Vec<&str> = history.lines().skip(2).filter_map(|l| l.split_whitespace().next()).collect();
+    assert_eq!(revisions, ["2", "3"], "{history}");
+}
