@@ -66,3 +66,24 @@ fn deprecated_charts_warn_as_each_helm_does() {
         assert_eq!(String::from_utf8_lossy(&out.stderr), expected_err, "{helm}");
     }
 }
+
+/// Templates that write to data other templates see (`set` on `.Values`, on a
+/// nested values map and on `.`): berth renders files in parallel, but such
+/// writes must reach the files Helm runs after the writer, exactly as helm 4
+/// printed (`testdata/render/shared-writes.helm4.yaml`).
+#[test]
+fn writes_to_shared_values_reach_later_templates_as_in_helm() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/render");
+    let out = Command::new(env!("CARGO_BIN_EXE_berth"))
+        .args(["template", "x"])
+        .arg(dir.join("shared-writes"))
+        .output()
+        .expect("berth runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected = std::fs::read_to_string(dir.join("shared-writes.helm4.yaml")).unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+}

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::object::Object;
@@ -217,6 +218,9 @@ pub struct Map {
     /// For a named map type with methods (such as Helm's `.Files`): the object
     /// that answers its methods.
     pub methods: Option<Arc<dyn Object>>,
+    /// Raised by every write once [`Map::watch_writes`] is called: how a caller
+    /// running templates in parallel learns that they changed shared data.
+    watcher: RwLock<Option<Arc<AtomicBool>>>,
 }
 
 impl Map {
@@ -225,7 +229,13 @@ impl Map {
             ty,
             entries: RwLock::new(entries),
             methods: None,
+            watcher: RwLock::new(None),
         }
+    }
+
+    /// From now on, any write to this map raises `flag`.
+    pub fn watch_writes(&self, flag: &Arc<AtomicBool>) {
+        *self.watcher.write().unwrap_or_else(|e| e.into_inner()) = Some(flag.clone());
     }
 
     /// A map of a named type whose methods `methods` answers.
@@ -238,6 +248,7 @@ impl Map {
             ty,
             entries: RwLock::new(entries),
             methods: Some(methods),
+            watcher: RwLock::new(None),
         }
     }
 
@@ -248,6 +259,14 @@ impl Map {
 
     /// Writes the entries. Never hold the guard while running template code.
     pub fn write(&self) -> RwLockWriteGuard<'_, BTreeMap<String, Value>> {
+        if let Some(flag) = self
+            .watcher
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            flag.store(true, Ordering::Relaxed);
+        }
         self.entries.write().unwrap_or_else(|e| e.into_inner())
     }
 

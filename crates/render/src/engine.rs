@@ -3,7 +3,8 @@
 //! executed with its chart's objects, `<no value>` removed, and failures reported
 //! in Helm's words (Helm 4's multi-line trace or Helm 3's single line).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use chart::{Chart, HelmVersion};
@@ -34,27 +35,19 @@ pub struct RenderContext<'a> {
     pub helm: HelmVersion,
 }
 
-/// Renders every template of `chart` with the coalesced `values`; returns the
-/// output of each non-partial file by its full name.
+/// Renders every template of `chart` with the coalesced `values`: file name to
+/// output, partials left out.
+///
+/// Templates run in parallel on a private copy of the values, every map they can
+/// reach watched for writes. Helm runs them one after another on shared data, so
+/// if any template wrote to data another could see, the parallel results are
+/// dropped and the templates run again in Helm's order on the original values.
 pub fn render(
     chart: &Chart,
     values: &Value,
     ctx: &RenderContext,
 ) -> Result<BTreeMap<String, String>, RenderError> {
-    let mut renderables = BTreeMap::new();
-    let top_values = match values {
-        Value::Map(m) => Value::Map(Arc::new(Map::new(values_type(ctx.helm), m.read().clone()))),
-        other => other.clone(),
-    };
-    collect(
-        chart,
-        true,
-        chart.name().to_string(),
-        top_values,
-        ctx,
-        &mut renderables,
-    );
-
+    let renderables = renderables(chart, values, ctx);
     let mut templates = Templates::new("gotpl");
     templates.set_missing_key(MissingKey::Zero);
     templates.add_functions(sprig::functions());
@@ -69,24 +62,130 @@ pub fn render(
     templates
         .parse_all(&files)
         .map_err(|(index, e)| cleanup_parse_error(&order[index], &e.message))?;
-    let mut rendered = BTreeMap::new();
-    for name in &order {
-        if name
-            .rsplit('/')
-            .next()
-            .is_some_and(|base| base.starts_with('_'))
-        {
-            continue;
+    let to_run: Vec<&String> = order
+        .iter()
+        .filter(|name| {
+            !name
+                .rsplit('/')
+                .next()
+                .is_some_and(|base| base.starts_with('_'))
+        })
+        .collect();
+    if to_run.len() > 1 && rayon::current_num_threads() > 1 {
+        if let Some(rendered) = render_in_parallel(chart, values, ctx, &templates, &to_run) {
+            return rendered;
         }
+    }
+    let mut rendered = BTreeMap::new();
+    for name in to_run {
         let r = &renderables[name.as_str()];
         r.objects
             .insert("Template", template_value(name, &r.base_path, ctx.helm));
-        let output = templates
-            .execute(name, &Value::Map(r.objects.clone()))
-            .map_err(|e| reformat_exec_error(name, &e, ctx.helm))?;
-        rendered.insert(name.clone(), output.replace("<no value>", ""));
+        let output = execute(&templates, name, &Value::Map(r.objects.clone()), ctx)?;
+        rendered.insert(name.clone(), output);
     }
     Ok(rendered)
+}
+
+/// The parallel run: `None` when a template wrote to shared data.
+fn render_in_parallel(
+    chart: &Chart,
+    values: &Value,
+    ctx: &RenderContext,
+    templates: &Templates,
+    to_run: &[&String],
+) -> Option<Result<BTreeMap<String, String>, RenderError>> {
+    use rayon::prelude::*;
+    let copy = chart::values::deep_copy(values);
+    let renderables = renderables(chart, &copy, ctx);
+    let wrote = Arc::new(AtomicBool::new(false));
+    let mut seen = HashSet::new();
+    for r in renderables.values() {
+        watch(&Value::Map(r.objects.clone()), &wrote, &mut seen);
+    }
+    let outputs: Vec<Result<String, RenderError>> = to_run
+        .par_iter()
+        .map(|name| {
+            let r = &renderables[name.as_str()];
+            // Each file gets its own top-level map for `.Template`, watched too:
+            // a write to `.` is a write to data the chart's other files share.
+            let objects = Arc::new(Map::new(
+                gotmpl::MapType::interface(),
+                r.objects.read().clone(),
+            ));
+            objects.insert("Template", template_value(name, &r.base_path, ctx.helm));
+            objects.watch_writes(&wrote);
+            execute(templates, name, &Value::Map(objects), ctx)
+        })
+        .collect();
+    if wrote.load(Ordering::Relaxed) {
+        return None;
+    }
+    let mut rendered = BTreeMap::new();
+    for (name, output) in to_run.iter().zip(outputs) {
+        match output {
+            Ok(text) => rendered.insert((*name).clone(), text),
+            Err(e) => return Some(Err(e)),
+        };
+    }
+    Some(Ok(rendered))
+}
+
+/// Executes one file, `<no value>` removed as Helm removes it.
+fn execute(
+    templates: &Templates,
+    name: &str,
+    objects: &Value,
+    ctx: &RenderContext,
+) -> Result<String, RenderError> {
+    templates
+        .execute(name, objects)
+        .map(|output| output.replace("<no value>", ""))
+        .map_err(|e| reformat_exec_error(name, &e, ctx.helm))
+}
+
+/// Marks every map reachable from `value` so that writing to it raises `flag`.
+fn watch(value: &Value, flag: &Arc<AtomicBool>, seen: &mut HashSet<*const Map>) {
+    match value {
+        Value::Map(map) => {
+            if !seen.insert(Arc::as_ptr(map)) {
+                return;
+            }
+            map.watch_writes(flag);
+            for child in map.read().values() {
+                watch(child, flag, seen);
+            }
+        }
+        Value::List(list) => {
+            for item in &list.items {
+                watch(item, flag, seen);
+            }
+        }
+        Value::Object(object) => {
+            for (_, field) in object.fields() {
+                watch(&field, flag, seen);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every template file of the chart and its subcharts with the objects it sees.
+fn renderables(chart: &Chart, values: &Value, ctx: &RenderContext) -> BTreeMap<String, Renderable> {
+    let mut renderables = BTreeMap::new();
+    let top_values = match values {
+        Value::Map(m) => Value::Map(Arc::new(Map::new(values_type(ctx.helm), m.read().clone()))),
+        other => other.clone(),
+    };
+    collect(
+        chart,
+        true,
+        chart.name().to_string(),
+        top_values,
+        ctx,
+        &mut renderables,
+    );
+    renderables
 }
 
 /// Helm's `recAllTpls`: the objects of one chart, then its subcharts' and templates.

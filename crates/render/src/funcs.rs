@@ -240,14 +240,17 @@ fn toml_time(d: &TomlDatetime) -> Time {
 
 /// `include` and `tpl`, sharing the per-render count of nested includes.
 pub fn template_functions() -> Vec<(String, Function)> {
-    let included: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+    // Nesting is counted per thread: templates may run on several at once.
+    let included: Arc<Mutex<HashMap<(std::thread::ThreadId, String), usize>>> = Arc::default();
     let include = Function::new(
         Signature::new(vec![GoType::String, GoType::Interface]),
         move |ctx, args| {
             let name = string_arg(&args);
             {
                 let mut counts = included.lock().unwrap_or_else(|e| e.into_inner());
-                let count = counts.entry(name.clone()).or_insert(0);
+                let count = counts
+                    .entry((std::thread::current().id(), name.clone()))
+                    .or_insert(0);
                 if *count > MAX_INCLUDE_DEPTH {
                     return Err(FuncError::new(format!(
                     "rendering template has a nested reference name: {name}: unable to execute template"
@@ -259,7 +262,7 @@ pub fn template_functions() -> Vec<(String, Function)> {
             if let Some(count) = included
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .get_mut(&name)
+                .get_mut(&(std::thread::current().id(), name))
             {
                 *count -= 1;
             }
