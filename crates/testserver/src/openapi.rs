@@ -1,11 +1,23 @@
-//! OpenAPI v3: the root index and one document per group-version, with the
+//! OpenAPI v3 (the root index and one document per group-version, with the
 //! schemas of its kinds (list types, map keys, patch merge keys) and PATCH
-//! operations that declare `fieldValidation`, so kubectl validates on the server.
+//! operations that declare `fieldValidation`, so kubectl validates on the server)
+//! and an empty OpenAPI v2 document.
 
+use crate::request::Reply;
 use crate::resources::Resource;
 use crate::schema::{Atom, Relationship, Schema, TypeRef};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeSet, VecDeque};
+
+/// `/openapi/v2`: an empty document. Clients that find no schema for a kind skip
+/// client-side validation (the v3 documents carry the schemas), so a manifest
+/// of a kind no CRD defines fails as on a real cluster: no resource mapping.
+pub fn v2(accept: &str) -> Reply {
+    if accept.contains("protobuf") {
+        return Reply::Bytes { content_type: "application/com.github.proto-openapi.spec.v2.v1.0+protobuf".into(), body: Vec::new() };
+    }
+    Reply::json(200, json!({"swagger": "2.0", "info": {"title": "Kubernetes", "version": "v1.34.0"}, "paths": {}, "definitions": {}}))
+}
 
 fn gv_path(r: &Resource) -> String {
     if r.group.is_empty() {

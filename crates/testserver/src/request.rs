@@ -20,6 +20,7 @@ pub struct RequestInfo {
 pub enum Reply {
     Json { code: u16, body: Value, content_type: String, warnings: Vec<String> },
     Text(String),
+    Bytes { content_type: String, body: Vec<u8> },
     Stream(mpsc::Receiver<Bytes>),
 }
 

@@ -64,6 +64,7 @@ fn render(reply: Reply) -> Response<Body> {
             resp
         }
         Reply::Text(text) => full(200, "text/plain", text.into_bytes()),
+        Reply::Bytes { content_type, body } => full(200, &content_type, body),
         Reply::Stream(rx) => {
             let mut resp = Response::new(BoxBody::new(ChannelBody(rx)));
             resp.headers_mut().insert(
@@ -130,7 +131,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Response<Body> {
     if shared.log {
         let code = match &result {
             Ok(Reply::Json { code, .. }) => *code,
-            Ok(Reply::Stream(_)) | Ok(Reply::Text(_)) => 200,
+            Ok(Reply::Stream(_)) | Ok(Reply::Text(_)) | Ok(Reply::Bytes { .. }) => 200,
             Err(e) => e.code,
         };
         eprintln!(
@@ -162,6 +163,7 @@ async fn route(shared: &Shared, req: &mut RequestInfo) -> Result<Reply, ApiError
         ["api", v] => return discovery::resource_list(&resources, "", v).map(|b| Reply::json(200, b)).ok_or_else(ApiError::not_found_path),
         ["apis", g] => return discovery::api_group(&resources, g).map(|b| Reply::json(200, b)).ok_or_else(ApiError::not_found_path),
         ["apis", g, v] => return discovery::resource_list(&resources, g, v).map(|b| Reply::json(200, b)).ok_or_else(ApiError::not_found_path),
+        ["openapi", "v2"] => return Ok(openapi::v2(&req.accept)),
         ["openapi", "v3"] => return Ok(Reply::json(200, openapi::root(&resources))),
         ["openapi", "v3", rest @ ..] => {
             return openapi::document(&resources, &rest.join("/")).map(|b| Reply::json(200, b)).ok_or_else(ApiError::not_found_path)

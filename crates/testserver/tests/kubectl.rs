@@ -334,3 +334,15 @@ fn rollouts_progress_and_roll_back_through_replica_set_revisions() {
     let revisions: Vec<&str> = history.lines().skip(2).filter_map(|l| l.split_whitespace().next()).collect();
     assert_eq!(revisions, ["2", "3"], "{history}");
 }
+
+#[test]
+fn kinds_no_crd_defines_have_no_resource_mapping() {
+    let k = kubectl_or_skip!();
+    let c = Cluster::start();
+    let err = c.fails(&k, &["apply", "-f", "-"], Some("apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n"));
+    assert!(
+        err.contains("resource mapping not found for name: \"w\" namespace: \"\" from \"STDIN\": no matches for kind \"Widget\" in version \"example.com/v1\""),
+        "{err}"
+    );
+    assert!(err.contains("ensure CRDs are installed first"), "{err}");
+}
