@@ -226,10 +226,11 @@ pub fn from_openapi(schema: &Value) -> Atom {
                         .collect()
                 })
                 .unwrap_or_default();
+            let preserve = schema.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true));
             let element = match schema.get("additionalProperties") {
                 Some(Value::Object(s)) => Some(TypeRef::Inline(Arc::new(from_openapi(&Value::Object(s.clone()))))),
                 Some(Value::Bool(true)) => Some(TypeRef::Named(DEDUCED.into())),
-                _ if fields.is_empty() => Some(TypeRef::Named(DEDUCED.into())),
+                _ if fields.is_empty() || preserve => Some(TypeRef::Named(DEDUCED.into())),
                 _ => None,
             };
             let atomic = schema.get("x-kubernetes-map-type").and_then(Value::as_str) == Some("atomic");
@@ -308,4 +309,28 @@ pub fn crd_root(open_api_v3: Option<&Value>) -> Atom {
         }
     }
     atom
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn crd_schemas_keep_unknown_fields_only_where_they_say_so() {
+        let atom = from_openapi(&json!({"type": "object", "properties": {
+            "strict": {"type": "object", "properties": {"a": {"type": "string"}}},
+            "open": {"type": "object", "x-kubernetes-preserve-unknown-fields": true, "properties": {"a": {"type": "string"}}},
+            "ports": {"type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"],
+                      "items": {"type": "object", "properties": {"name": {"type": "string"}}}},
+        }}));
+        let schema = Schema::builtin();
+        let map = atom.map.as_ref().expect("object");
+        let field = |n: &str| schema.resolve(&map.field(n).expect("declared").ty);
+        assert!(field("strict").map.as_ref().is_some_and(|m| m.element.is_none()));
+        assert!(field("open").map.as_ref().is_some_and(|m| m.element.is_some()));
+        let ports = field("ports").list.as_ref().expect("list");
+        assert_eq!(ports.relationship, Relationship::Granular);
+        assert_eq!(ports.keys, ["name"]);
+    }
 }
