@@ -3,14 +3,10 @@
 //! release uses), undeclared repositories, and each release's values, secrets,
 //! chart and rendering.
 
-use rayon::prelude::*;
-
 use chart::HelmVersion;
 
 use crate::cli::{LintArgs, RepoArgs};
-use crate::commands::project::{
-    chart_request, load_state, planned_releases, render_state_release, sources, RenderSettings,
-};
+use crate::commands::project::{load_state, planned_releases, render_releases, RenderSettings};
 
 pub fn run(repo: &RepoArgs, args: &LintArgs) -> Result<(), String> {
     let state = load_state(repo)?;
@@ -29,29 +25,10 @@ pub fn run(repo: &RepoArgs, args: &LintArgs) -> Result<(), String> {
         } else {
             HelmVersion::Helm4
         },
-        kube_version: None,
-        api_versions: Vec::new(),
-        include_crds: false,
-        skip_tests: false,
-        skip_schema_validation: false,
-        no_hooks: false,
-        show_only: Vec::new(),
+        ..RenderSettings::default()
     };
     if errors.is_empty() {
-        let sources = sources(repo, &state)?;
-        let requests: Vec<_> = releases
-            .iter()
-            .map(|(file, release)| chart_request(file, release))
-            .collect();
-        let fetched = sources.fetch_all(&requests);
-        let results: Vec<Result<String, String>> = releases
-            .par_iter()
-            .zip(fetched.into_par_iter())
-            .map(|((file, release), fetched)| {
-                let fetched = fetched.map_err(|e| e.to_string())?;
-                render_state_release(file, release, &fetched, &settings)
-            })
-            .collect();
+        let results = render_releases(repo, &state, &releases, &settings)?;
         for ((_, release), result) in releases.iter().zip(results) {
             if let Err(e) = result {
                 errors.push(format!("release \"{}\": {e}", release.name));

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use chart::strvals::{apply_set_flags, read_value_file, SetFlags};
 use chart::{Chart, HelmVersion};
 use gotmpl::Value;
+use rayon::prelude::*;
 use render::{render_release, template_output, TemplateOptions};
 use source::{ChartRequest, FetchedChart, Repository, SourceOptions, Sources};
 use state::{LoadOptions, Release, State, StateFile};
@@ -101,13 +102,36 @@ pub fn planned_releases<'s>(
     Ok(out)
 }
 
-/// What fetching a release's chart asks the sources for.
-pub fn chart_request(file: &StateFile, release: &Release) -> ChartRequest {
-    ChartRequest {
-        chart: release.chart.clone(),
-        version: (!release.version.is_empty()).then(|| release.version.clone()),
-        base_dir: file.dir().to_path_buf(),
-    }
+/// What fetching the releases' charts asks the sources for, release by release.
+pub fn chart_requests(releases: &[(&StateFile, &Release)]) -> Vec<ChartRequest> {
+    releases
+        .iter()
+        .map(|(file, release)| ChartRequest {
+            chart: release.chart.clone(),
+            version: (!release.version.is_empty()).then(|| release.version.clone()),
+            base_dir: file.dir().to_path_buf(),
+        })
+        .collect()
+}
+
+/// Fetches every release's chart (in parallel, each chart once) and renders the
+/// releases in parallel; one result per release, in order.
+pub fn render_releases(
+    args: &RepoArgs,
+    state: &State,
+    releases: &[(&StateFile, &Release)],
+    settings: &RenderSettings,
+) -> Result<Vec<Result<String, String>>, String> {
+    let sources = sources(args, state)?;
+    let fetched = sources.fetch_all(&chart_requests(releases));
+    Ok(releases
+        .par_iter()
+        .zip(fetched.into_par_iter())
+        .map(|((file, release), fetched)| {
+            let fetched = fetched.map_err(|e| e.to_string())?;
+            render_state_release(file, release, &fetched, settings)
+        })
+        .collect())
 }
 
 /// Loads a fetched chart; a local chart's fetched dependencies replace the
@@ -130,6 +154,7 @@ pub fn load_chart(fetched: &FetchedChart, helm: HelmVersion) -> Result<Chart, St
 }
 
 /// Rendering settings shared by every release of a run.
+#[derive(Default)]
 pub struct RenderSettings {
     pub helm: HelmVersion,
     pub kube_version: Option<String>,

@@ -3,14 +3,10 @@
 //! fetched and releases rendered in parallel, printed in helmfile's order.
 //! Nothing is printed unless every release renders.
 
-use rayon::prelude::*;
-
 use chart::HelmVersion;
 
 use crate::cli::{RepoArgs, TemplateArgs};
-use crate::commands::project::{
-    chart_request, load_state, planned_releases, render_state_release, sources, RenderSettings,
-};
+use crate::commands::project::{load_state, planned_releases, render_releases, RenderSettings};
 
 pub fn run(repo: &RepoArgs, args: &TemplateArgs) -> Result<(), String> {
     let flags_for_one_chart = !args.values.is_empty()
@@ -29,12 +25,6 @@ pub fn run(repo: &RepoArgs, args: &TemplateArgs) -> Result<(), String> {
     let state = load_state(repo)?;
     state.check_repositories().map_err(|e| e.to_string())?;
     let releases = planned_releases(repo, &state)?;
-    let sources = sources(repo, &state)?;
-    let requests: Vec<_> = releases
-        .iter()
-        .map(|(file, release)| chart_request(file, release))
-        .collect();
-    let fetched = sources.fetch_all(&requests);
     let settings = RenderSettings {
         helm: if args.helm3 {
             HelmVersion::Helm3
@@ -49,14 +39,7 @@ pub fn run(repo: &RepoArgs, args: &TemplateArgs) -> Result<(), String> {
         no_hooks: args.no_hooks,
         show_only: args.show_only.clone(),
     };
-    let outputs: Vec<Result<String, String>> = releases
-        .par_iter()
-        .zip(fetched.into_par_iter())
-        .map(|((file, release), fetched)| {
-            let fetched = fetched.map_err(|e| e.to_string())?;
-            render_state_release(file, release, &fetched, &settings)
-        })
-        .collect();
+    let outputs = render_releases(repo, &state, &releases, &settings)?;
     let mut text = String::new();
     let mut failures = Vec::new();
     for ((_, release), output) in releases.iter().zip(outputs) {

@@ -3,7 +3,7 @@
 
 use crate::cli::{RepoArgs, VendorArgs};
 use crate::commands::project::{
-    chart_request, load_state, planned_releases, repositories, sources,
+    chart_requests, load_state, planned_releases, repositories, sources,
 };
 
 /// Writes every chart the selected releases need (and their dependencies) into a
@@ -13,12 +13,8 @@ pub fn vendor(repo: &RepoArgs, args: &VendorArgs) -> Result<(), String> {
     state.check_repositories().map_err(|e| e.to_string())?;
     let releases = planned_releases(repo, &state)?;
     let sources = sources(repo, &state)?;
-    let requests: Vec<_> = releases
-        .iter()
-        .map(|(file, release)| chart_request(file, release))
-        .collect();
     let manifest = sources
-        .vendor(&requests, &args.out)
+        .vendor(&chart_requests(&releases), &args.out)
         .map_err(|e| e.to_string())?;
     for entry in &manifest.charts {
         eprintln!("vendored {} {} ({})", entry.name, entry.version, entry.file);
