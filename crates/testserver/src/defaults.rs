@@ -26,8 +26,22 @@ fn set_if_absent(obj: &mut Value, pointer: &str, value: Value) {
     }
 }
 
+/// Drops `null` fields: decoding into Go types leaves them unset, so they are
+/// defaulted or omitted like absent ones (`replicas: null` becomes 1).
+fn strip_nulls(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|_, child| !child.is_null());
+            m.values_mut().for_each(strip_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
+}
+
 /// Fills defaults for `kind` (in group `group`).
 pub fn apply(group: &str, kind: &str, obj: &mut Value) {
+    strip_nulls(obj);
     match (group, kind) {
         ("apps", "Deployment") => {
             set_if_absent(obj, "/spec/replicas", json!(1));

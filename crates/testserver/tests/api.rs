@@ -425,3 +425,15 @@ async fn objects_leaving_a_watched_selector_are_deleted_events() {
     }
     assert_eq!(types, ["ADDED", "DELETED", "ADDED"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn null_fields_are_unset_and_defaulted() {
+    let s = server();
+    let api = Api::new(&s);
+    let deploy = json!({"metadata": {"name": "n"}, "spec": {"replicas": null, "selector": {"matchLabels": {"a": "b"}},
+        "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "i", "args": null}]}}}});
+    let (code, created) = api.post("/apis/apps/v1/namespaces/default/deployments", &deploy).await;
+    assert_eq!(code, 201, "{created}");
+    assert_eq!(created["spec"]["replicas"], 1);
+    assert!(created["spec"]["template"]["spec"]["containers"][0].get("args").is_none());
+}
