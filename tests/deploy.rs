@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use repository::{ChartRepository, Published};
-use support::{berth_binary, helmfile_template, package_chart, testdata};
+use support::package::package_chart;
+use support::{berth_binary, helmfile_template, testdata};
 
 /// Every chart version the test repository serves. `~1.2` must pick 1.2.3 (not
 /// the release candidate), `>=0.1 <1` 0.3.0, and no version the latest, 1.0.0.

@@ -14,7 +14,8 @@ use std::path::Path;
 use std::process::Command;
 
 use source::{SourceOptions, Sources};
-use support::{berth_binary, package_chart, reference_tool, testdata};
+use support::package::package_chart;
+use support::{berth_binary, reference_tool, testdata};
 
 #[test]
 fn charts_pulled_from_a_registry_render_by_range_and_by_tag() {

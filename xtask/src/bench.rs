@@ -3,6 +3,20 @@
 //! peak resident memory of each process.
 
 use std::path::{Path, PathBuf};
+
+// Shared with the end-to-end tests, which use more of them.
+#[allow(dead_code)]
+#[path = "../../tests/support/helmfile.rs"]
+mod helmfile_home;
+#[path = "../../tests/support/package.rs"]
+mod package;
+#[allow(dead_code)]
+#[path = "../../tests/support/repository.rs"]
+mod repository;
+
+use helmfile_home::HelmfileHome;
+use package::package_chart;
+use repository::{ChartRepository, Published};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -16,9 +30,20 @@ struct Cost {
 
 /// Runs a command with output discarded, measuring wall time and peak memory.
 fn measure(program: &Path, args: &[String], cwd: &Path) -> Result<Cost, String> {
+    measure_with(program, args, cwd, &[])
+}
+
+/// [`measure`] with extra environment variables.
+fn measure_with(
+    program: &Path,
+    args: &[String],
+    cwd: &Path,
+    env: &[(&str, PathBuf)],
+) -> Result<Cost, String> {
     let start = Instant::now();
     let child = Command::new(program)
         .args(args)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_os_str())))
         .current_dir(cwd)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -40,9 +65,19 @@ fn measure(program: &Path, args: &[String], cwd: &Path) -> Result<Cost, String> 
 }
 
 fn best_of(runs: usize, program: &Path, args: &[String], cwd: &Path) -> Result<Cost, String> {
+    best_of_with(runs, program, args, cwd, &[])
+}
+
+fn best_of_with(
+    runs: usize,
+    program: &Path,
+    args: &[String],
+    cwd: &Path,
+    env: &[(&str, PathBuf)],
+) -> Result<Cost, String> {
     let mut best: Option<Cost> = None;
     for _ in 0..runs {
-        let cost = measure(program, args, cwd)?;
+        let cost = measure_with(program, args, cwd, env)?;
         best = Some(match best {
             Some(b) if b.wall <= cost.wall => Cost {
                 peak_rss_kib: b.peak_rss_kib.max(cost.peak_rss_kib),
@@ -171,7 +206,62 @@ pub fn run(root: &Path, helm: &Path) -> Result<(), String> {
         theirs,
     );
     let tools = helm_dir.unwrap_or_else(|| PathBuf::from("."));
-    deployment_repository(&corpus, &berth, &tools)
+    deployment_repository(&corpus, &berth, &tools)?;
+    seed_shaped_repository(root, &berth, &tools)
+}
+
+/// `template` over the end-to-end tests' seed-shaped project
+/// (`testdata/deploy/project`: five releases from a chart repository served on
+/// 127.0.0.1, environment values, an age-encrypted secret), berth against
+/// helmfile with a stand-in helm-secrets plugin, both with warm caches.
+fn seed_shaped_repository(root: &Path, berth: &Path, tools: &Path) -> Result<(), String> {
+    let charts = root.join("testdata/deploy/charts");
+    let mut published = Vec::new();
+    for (name, versions) in [
+        ("web", &["1.1.0", "1.2.3", "1.3.0-rc.1"][..]),
+        ("worker", &["0.2.0", "0.3.0", "1.0.0"][..]),
+        ("config", &["2.0.1"][..]),
+    ] {
+        for version in versions {
+            published.push(Published {
+                name: name.to_string(),
+                version: version.to_string(),
+                archive: package_chart(&charts.join(name), name, version),
+            });
+        }
+    }
+    let repository = ChartRepository::serve(&published);
+    let project = root.join("testdata/deploy/project");
+    let cache = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let key = root.join("testdata/sops/key.txt");
+    let env = [
+        ("BERTH_TEST_REPOSITORY", PathBuf::from(&repository.url)),
+        ("SOPS_AGE_KEY_FILE", key),
+    ];
+    let mut berth_args = vec!["--cache-dir".to_string(), cache.path().display().to_string()];
+    berth_args.extend(["-e", "production", "template"].map(String::from));
+    let ours = best_of_with(5, berth, &berth_args, &project, &env)?;
+    let helmfile = tools.join("helmfile");
+    let helm3 = tools.join("helm3-for-helmfile");
+    let sops = tools.join("sops");
+    let theirs = if helmfile.is_file() && helm3.is_file() && sops.is_file() {
+        let home = HelmfileHome::new(&sops);
+        let mut all_env: Vec<(&str, PathBuf)> = home.env();
+        all_env.extend(env.iter().cloned());
+        let args = vec![
+            "--helm-binary".to_string(),
+            helm3.display().to_string(),
+            "-e".to_string(),
+            "production".to_string(),
+            "template".to_string(),
+        ];
+        Some(best_of_with(3, &helmfile, &args, &project, &all_env)?)
+    } else {
+        println!("notice: helmfile, its helm or sops is absent; showing berth alone");
+        None
+    };
+    print_row("template, seed-shaped project (5 releases)", ours, theirs);
+    Ok(())
 }
 
 /// How many corpus charts the benchmark's deployment repository deploys.
