@@ -308,3 +308,37 @@ fn the_seed_mistakes_are_reported_by_lint() {
         "{err}"
     );
 }
+
+/// `berth -e ENV build` on the seed as it stands prints what `helmfile build`
+/// printed for it (`testdata/state/seed/*.build.yaml`, made by helmfile 0.166
+/// with only the absolute directory and `helmBinary` normalised), and its
+/// warning about environments and releases sharing a YAML part.
+#[test]
+fn the_seed_builds_as_helmfile_builds_it() {
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/seed");
+    if !seed.is_dir() {
+        eprintln!("notice: ../shared/seed is absent; skipping the seed build test");
+        return;
+    }
+    let seed = seed.canonicalize().unwrap();
+    for environment in ["development", "production"] {
+        let out = Command::new(berth_binary())
+            .current_dir(&seed)
+            .args(["-e", environment, "build"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let expected = std::fs::read_to_string(
+            testdata().join(format!("state/seed/{environment}.build.yaml")),
+        )
+        .unwrap()
+        .replace("<DIR>", &seed.display().to_string());
+        assert_eq!(stdout(&out), expected, "{environment}");
+        assert!(
+            stderr(&out)
+                .contains("environments and releases cannot be defined within the same YAML part"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
