@@ -20,9 +20,9 @@ pub fn testdata(rel: &str) -> PathBuf {
 pub fn seed_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seed");
     if dir.join("helmfile.yaml.gotmpl").is_file() {
-        std::path::absolute(dir)
-            .ok()
-            .map(|d| PathBuf::from(clean(&d)))
+        // The physical path: helmfile reports the directory it runs in as the
+        // operating system gives it, with symbolic links resolved.
+        dir.canonicalize().ok()
     } else {
         eprintln!("notice: ../shared/seed is absent; skipping");
         None
