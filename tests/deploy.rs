@@ -280,6 +280,30 @@ fn bad_inputs_fail_clearly() {
 }
 
 #[test]
+fn the_seed_template_names_its_mistakes() {
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/seed");
+    if !seed.is_dir() {
+        eprintln!("notice: ../shared/seed is absent; skipping the seed template test");
+        return;
+    }
+    let cache = tempfile::tempdir().unwrap();
+    let out = Command::new(berth_binary())
+        .current_dir(&seed)
+        .env("HOME", cache.path())
+        .arg("--cache-dir")
+        .arg(cache.path())
+        .args(["-e", "development", "template"])
+        .output()
+        .unwrap();
+    assert_fails_with(&out, "\"stable\"");
+    assert!(
+        stderr(&out).contains("environments/development/values/nginx.yaml.gotmpl"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn the_seed_mistakes_are_reported_by_lint() {
     let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/seed");
     if !seed.is_dir() {
