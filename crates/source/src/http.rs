@@ -96,7 +96,8 @@ impl Reply {
 }
 
 pub(crate) struct Transport {
-    clients: Mutex<HashMap<TlsSettings, Client>>,
+    /// Clients by TLS settings and whether they only speak plain HTTP.
+    clients: Mutex<HashMap<(TlsSettings, bool), Client>>,
     retries: u32,
     delay: Duration,
 }
@@ -111,12 +112,16 @@ impl Transport {
     }
 
     fn client(&self, tls: &TlsSettings, url: &str) -> Result<Client, SourceError> {
+        // A plain-HTTP client skips loading the system's root certificates,
+        // which costs more than a request to a repository on the same host.
+        let plain = url.starts_with("http://");
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(c) = clients.get(tls) {
+        let key = (tls.clone(), plain);
+        if let Some(c) = clients.get(&key) {
             return Ok(c.clone());
         }
-        let client = build_client(tls, url)?;
-        clients.insert(tls.clone(), client.clone());
+        let client = build_client(tls, url, plain)?;
+        clients.insert(key, client.clone());
         Ok(client)
     }
 
@@ -194,7 +199,7 @@ fn read(path: &PathBuf, url: &str) -> Result<Vec<u8>, SourceError> {
     })
 }
 
-fn build_client(tls: &TlsSettings, url: &str) -> Result<Client, SourceError> {
+fn build_client(tls: &TlsSettings, url: &str, plain: bool) -> Result<Client, SourceError> {
     let tls_error = |reason: String| SourceError::Tls {
         url: url.to_string(),
         reason,
@@ -203,7 +208,8 @@ fn build_client(tls: &TlsSettings, url: &str) -> Result<Client, SourceError> {
         .user_agent(concat!("berth/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(Duration::from_secs(30))
         .timeout(Duration::from_secs(300))
-        .use_rustls_tls();
+        .use_rustls_tls()
+        .tls_built_in_root_certs(!plain);
     if let Some(ca) = &tls.ca_file {
         let pem = read(ca, url)?;
         let certs = reqwest::Certificate::from_pem_bundle(&pem)
