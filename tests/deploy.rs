@@ -279,22 +279,33 @@ fn bad_inputs_fail_clearly() {
     assert_fails_with(&out, "\"stable\"");
 }
 
-#[test]
-fn the_seed_template_names_its_mistakes() {
+/// The shared seed, physically resolved, or `None` (with a notice) when absent.
+fn seed_dir() -> Option<PathBuf> {
     let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/seed");
     if !seed.is_dir() {
-        eprintln!("notice: ../shared/seed is absent; skipping the seed template test");
-        return;
+        eprintln!("notice: ../shared/seed is absent; skipping a seed test");
+        return None;
     }
+    Some(seed.canonicalize().expect("seed path"))
+}
+
+/// Runs berth in the seed with a private HOME and cache.
+fn berth_on_seed(seed: &Path, args: &[&str]) -> Output {
     let cache = tempfile::tempdir().unwrap();
-    let out = Command::new(berth_binary())
-        .current_dir(&seed)
+    Command::new(berth_binary())
+        .current_dir(seed)
         .env("HOME", cache.path())
         .arg("--cache-dir")
         .arg(cache.path())
-        .args(["-e", "development", "template"])
+        .args(args)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn the_seed_template_names_its_mistakes() {
+    let Some(seed) = seed_dir() else { return };
+    let out = berth_on_seed(&seed, &["-e", "development", "template"]);
     assert_fails_with(&out, "\"stable\"");
     assert!(
         stderr(&out).contains("environments/development/values/nginx.yaml.gotmpl"),
@@ -305,20 +316,8 @@ fn the_seed_template_names_its_mistakes() {
 
 #[test]
 fn the_seed_mistakes_are_reported_by_lint() {
-    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/seed");
-    if !seed.is_dir() {
-        eprintln!("notice: ../shared/seed is absent; skipping the seed lint test");
-        return;
-    }
-    let cache = tempfile::tempdir().unwrap();
-    let out = Command::new(berth_binary())
-        .current_dir(&seed)
-        .env("HOME", cache.path())
-        .arg("--cache-dir")
-        .arg(cache.path())
-        .args(["-e", "development", "lint"])
-        .output()
-        .unwrap();
+    let Some(seed) = seed_dir() else { return };
+    let out = berth_on_seed(&seed, &["-e", "development", "lint"]);
     let err = stderr(&out);
     assert!(!out.status.success());
     assert!(err.contains("\"stable\""), "{err}");
@@ -339,18 +338,9 @@ fn the_seed_mistakes_are_reported_by_lint() {
 /// warning about environments and releases sharing a YAML part.
 #[test]
 fn the_seed_builds_as_helmfile_builds_it() {
-    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/seed");
-    if !seed.is_dir() {
-        eprintln!("notice: ../shared/seed is absent; skipping the seed build test");
-        return;
-    }
-    let seed = seed.canonicalize().unwrap();
+    let Some(seed) = seed_dir() else { return };
     for environment in ["development", "production"] {
-        let out = Command::new(berth_binary())
-            .current_dir(&seed)
-            .args(["-e", environment, "build"])
-            .output()
-            .unwrap();
+        let out = berth_on_seed(&seed, &["-e", environment, "build"]);
         assert!(out.status.success(), "{}", stderr(&out));
         let expected = std::fs::read_to_string(
             testdata().join(format!("state/seed/{environment}.build.yaml")),
