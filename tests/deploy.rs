@@ -92,6 +92,23 @@ fn production_renders_as_helmfile_template_does() {
         "a secret leaked to stderr"
     );
 
+    // A selector renders only the matching release (frontend, printed first
+    // above) and does not call the other releases' files unused.
+    let selected = berth(
+        &project(),
+        &repository.url,
+        cache.path(),
+        &["-e", "production", "-l", "tier=web", "template"],
+    );
+    assert!(selected.status.success(), "{}", stderr(&selected));
+    assert!(stdout(&selected).contains("name: frontend-web"));
+    assert!(rendered.starts_with(&stdout(&selected)));
+    assert!(
+        !stderr(&selected).contains("never used"),
+        "{}",
+        stderr(&selected)
+    );
+
     // Helm 3 renders these charts identically; helmfile's helm is a 3.x.
     let helm3 = berth(
         &project(),

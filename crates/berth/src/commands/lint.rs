@@ -10,7 +10,13 @@ use crate::commands::project::{load_state, planned_releases, render_releases, Re
 
 pub fn run(repo: &RepoArgs, args: &LintArgs) -> Result<(), String> {
     let state = load_state(repo)?;
-    let warnings = state.lint();
+    // Files unselected releases use are not unused: judge them only when every
+    // release is selected.
+    let warnings = if repo.selectors.is_empty() {
+        state.lint()
+    } else {
+        Vec::new()
+    };
     for warning in &warnings {
         eprintln!("WARNING: {warning}");
     }

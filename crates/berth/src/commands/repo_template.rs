@@ -23,9 +23,12 @@ pub fn run(repo: &RepoArgs, args: &TemplateArgs) -> Result<(), String> {
         );
     }
     let state = load_state(repo)?;
-    // Layout mistakes change what renders without failing it: say so.
-    for warning in state.lint() {
-        eprintln!("WARNING: {warning}");
+    // Layout mistakes change what renders without failing it: say so (only
+    // when every release is selected: others' files are used by them).
+    if repo.selectors.is_empty() {
+        for warning in state.lint() {
+            eprintln!("WARNING: {warning}");
+        }
     }
     state.check_repositories().map_err(|e| e.to_string())?;
     let releases = planned_releases(repo, &state)?;
