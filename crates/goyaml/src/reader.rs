@@ -53,6 +53,12 @@ fn decode_utf8(bytes: &[u8]) -> Input {
     let mut i = 0;
     while i < bytes.len() {
         let octet = bytes[i];
+        // Printable ASCII, the bulk of any YAML file, needs no decoding.
+        if matches!(octet, 0x20..=0x7E | b'\t' | b'\n' | b'\r') {
+            chars.push(char::from(octet));
+            i += 1;
+            continue;
+        }
         let (width, initial) = match octet {
             b if b & 0x80 == 0 => (1, u32::from(b & 0x7F)),
             b if b & 0xE0 == 0xC0 => (2, u32::from(b & 0x1F)),
