@@ -2,8 +2,8 @@
 //! and one for each `define` and `block`, with Go's look-ahead, variable scoping,
 //! function checks and error texts.
 
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::ast::*;
@@ -43,7 +43,7 @@ pub fn parse(
         range_depth: 0,
         expression_depth: 0,
         set: Vec::new(),
-        index: HashMap::new(),
+        index: FxHashMap::default(),
         text,
     };
     let root = parser.parse_top()?;
@@ -72,7 +72,7 @@ struct Parser<'a> {
     range_depth: usize,
     expression_depth: usize,
     set: TreeSet,
-    index: HashMap<String, usize>,
+    index: FxHashMap<String, usize>,
     text: Arc<str>,
 }
 

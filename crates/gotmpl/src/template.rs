@@ -2,7 +2,7 @@
 //! into the set with Go's redefinition rules, looking templates up, cloning the set
 //! cheaply (Helm's `tpl` does it per call) and executing a template by name.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use crate::ast::Tree;
@@ -31,10 +31,10 @@ pub enum MissingKey {
 #[derive(Clone, Debug, Default)]
 pub struct Templates {
     name: String,
-    trees: Arc<HashMap<String, Arc<Tree>>>,
+    trees: Arc<FxHashMap<String, Arc<Tree>>>,
     /// Templates added by `parse_and_execute`, looked up before `trees`.
-    added: HashMap<String, Arc<Tree>>,
-    funcs: Arc<HashMap<String, Function>>,
+    added: FxHashMap<String, Arc<Tree>>,
+    funcs: Arc<FxHashMap<String, Function>>,
     missing_key: MissingKey,
     step_limit: Option<u64>,
 }

@@ -5,7 +5,9 @@
 //! Go code line by line; only the buffer handling differs (the input is
 //! decoded up front by [`crate::reader`]).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap;
 
 use crate::error::{Mark, Stage, SyntaxError};
 use crate::reader::Input;
@@ -91,7 +93,7 @@ pub(crate) struct Scanner {
     indents: Vec<isize>,
     simple_key_allowed: bool,
     simple_keys: Vec<SimpleKey>,
-    simple_keys_by_tok: HashMap<usize, usize>,
+    simple_keys_by_tok: FxHashMap<usize, usize>,
     flow_level: usize,
     error: Option<SyntaxError>,
 }
@@ -130,7 +132,7 @@ impl Scanner {
             indents: Vec::new(),
             simple_key_allowed: false,
             simple_keys: Vec::new(),
-            simple_keys_by_tok: HashMap::new(),
+            simple_keys_by_tok: FxHashMap::default(),
             flow_level: 0,
             error: None,
         }

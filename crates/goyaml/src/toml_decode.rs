@@ -120,7 +120,9 @@ fn parse(data: &str, version: TomlVersion) -> Result<TomlTable> {
     let data = data.strip_prefix('\u{feff}').unwrap_or(data);
     if data.bytes().take(6).any(|b| b == 0) {
         return Err(ParseError {
-            message: "files cannot contain NULL bytes; probably using UTF-16; TOML files must be UTF-8".into(),
+            message:
+                "files cannot contain NULL bytes; probably using UTF-16; TOML files must be UTF-8"
+                    .into(),
             line: 1,
             last_key: String::new(),
         });
@@ -396,7 +398,10 @@ impl Parser {
         if parts.first().is_some_and(|p| num_has_leading_zero(p)) {
             return Err(self.error_at(
                 it.line,
-                format!("Invalid float {}: cannot have leading zeroes", go_quote(val)),
+                format!(
+                    "Invalid float {}: cannot have leading zeroes",
+                    go_quote(val)
+                ),
             ));
         }
         if !num_periods_ok(val) {
@@ -414,15 +419,11 @@ impl Parser {
             text = "nan".into();
         }
         match go_parse_float(&text) {
-            Some(f) if f.is_infinite() && !text.ends_with("inf") => Err(self.error_at(
-                it.line,
-                format!("{val} is out of range for float64"),
-            )),
+            Some(f) if f.is_infinite() && !text.ends_with("inf") => {
+                Err(self.error_at(it.line, format!("{val} is out of range for float64")))
+            }
             Some(f) => Ok(TomlValue::Float(if negative_nan { -f } else { f })),
-            None => Err(self.error_at(
-                it.line,
-                format!("Invalid float value: {}", go_quote(val)),
-            )),
+            None => Err(self.error_at(it.line, format!("Invalid float value: {}", go_quote(val)))),
         }
     }
 
@@ -438,10 +439,7 @@ impl Parser {
             .collect();
         match parse_datetime(&val, self.version) {
             Some(dt) => Ok(TomlValue::Datetime(dt)),
-            None => Err(self.error_at(
-                it.line,
-                format!("invalid datetime: {}", go_quote(&val)),
-            )),
+            None => Err(self.error_at(it.line, format!("invalid datetime: {}", go_quote(&val)))),
         }
     }
 
@@ -775,7 +773,13 @@ fn go_parse_float(s: &str) -> Option<f64> {
     let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
     let negative = s.starts_with('-');
     match unsigned {
-        "inf" => return Some(if negative { f64::NEG_INFINITY } else { f64::INFINITY }),
+        "inf" => {
+            return Some(if negative {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            })
+        }
         "nan" => return Some(f64::NAN),
         _ => {}
     }
@@ -838,7 +842,10 @@ fn strip_escaped_newlines(s: &str) -> String {
 fn two_digits(s: &str) -> Option<(u32, &str)> {
     let b = s.as_bytes();
     if b.len() >= 2 && b[0].is_ascii_digit() && b[1].is_ascii_digit() {
-        Some((u32::from(b[0] - b'0') * 10 + u32::from(b[1] - b'0'), &s[2..]))
+        Some((
+            u32::from(b[0] - b'0') * 10 + u32::from(b[1] - b'0'),
+            &s[2..],
+        ))
     } else {
         None
     }
@@ -921,7 +928,9 @@ fn parse_offset(s: &str) -> Option<DatetimeZone> {
     if hours > 24 || minutes > 60 {
         return None;
     }
-    Some(DatetimeZone::Offset(sign * (hours * 3600 + minutes * 60) as i32))
+    Some(DatetimeZone::Offset(
+        sign * (hours * 3600 + minutes * 60) as i32,
+    ))
 }
 
 /// The layouts BurntSushi/toml tries, in its order: RFC 3339 with an offset,

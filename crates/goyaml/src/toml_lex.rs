@@ -261,8 +261,7 @@ impl Lexer<'_> {
         if self.nprev < 4 {
             self.nprev += 1;
         }
-        let lone_cr =
-            r == '\r' && self.input.as_bytes().get(self.pos + 1).copied() != Some(b'\n');
+        let lone_cr = r == '\r' && self.input.as_bytes().get(self.pos + 1).copied() != Some(b'\n');
         if is_control(r) || lone_cr {
             let line = self.line;
             self.fail(
@@ -439,7 +438,10 @@ impl Lexer<'_> {
                 }
                 r if is_whitespace(r) => self.skip_to(State::Value),
                 EOF => self.errorf("unexpected EOF; expected value".into()),
-                r => self.errorf(format!("expected value but found {} instead", quote_rune(r))),
+                r => self.errorf(format!(
+                    "expected value but found {} instead",
+                    quote_rune(r)
+                )),
             },
             State::KeyStart => {
                 self.skip(is_whitespace);
@@ -690,7 +692,10 @@ impl Lexer<'_> {
                     self.emit(ItemType::Bool);
                     return self.pop();
                 }
-                self.errorf(format!("expected value but found {} instead", go_quote(&word)))
+                self.errorf(format!(
+                    "expected value but found {} instead",
+                    go_quote(&word)
+                ))
             }
             State::CommentStart => {
                 self.ignore();
@@ -824,7 +829,10 @@ impl Lexer<'_> {
                 "expected value but found {} instead",
                 quote_rune(r)
             )),
-            _ => self.errorf(format!("expected value but found {} instead", quote_rune(r))),
+            _ => self.errorf(format!(
+                "expected value but found {} instead",
+                quote_rune(r)
+            )),
         }
     }
 

@@ -20,7 +20,12 @@ fn err(input: &str, version: TomlVersion) -> String {
 }
 
 fn table(entries: Vec<(&str, TomlValue)>) -> TomlValue {
-    TomlValue::Table(entries.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    TomlValue::Table(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
 }
 
 fn s(v: &str) -> TomlValue {
@@ -144,10 +149,7 @@ fn keys_dotted_quoted_and_implicit_tables() {
     let t = ok("site.\"google.com\" = true\n\"\" = 1\n[x.y.z]\n[x]\nv = 2\n");
     let expected = table(vec![
         ("", int(1)),
-        (
-            "site",
-            table(vec![("google.com", TomlValue::Bool(true))]),
-        ),
+        ("site", table(vec![("google.com", TomlValue::Bool(true))])),
         (
             "x",
             table(vec![
@@ -165,10 +167,10 @@ fn arrays_of_tables_keep_their_go_type() {
     let mut first = BTreeMap::new();
     first.insert("x".to_string(), int(1));
     first.insert("sub".to_string(), table(vec![("y", int(2))]));
-    let second: TomlTable = [("b".to_string(), TomlValue::Array(vec![
-        table(vec![("x", int(1))]),
-        table(vec![("x", int(2))]),
-    ]))]
+    let second: TomlTable = [(
+        "b".to_string(),
+        TomlValue::Array(vec![table(vec![("x", int(1))]), table(vec![("x", int(2))])]),
+    )]
     .into_iter()
     .collect();
     assert_eq!(t["a"], TomlValue::TableArray(vec![first, second]));
@@ -191,7 +193,16 @@ fn datetimes_keep_fields_and_zone() {
     };
     assert_eq!(
         t["a"],
-        dt(1979, 5, 27, 0, 32, 0, 999_999_000, DatetimeZone::Offset(-7 * 3600))
+        dt(
+            1979,
+            5,
+            27,
+            0,
+            32,
+            0,
+            999_999_000,
+            DatetimeZone::Offset(-7 * 3600)
+        )
     );
     assert_eq!(t["b"], dt(1979, 5, 27, 7, 32, 0, 0, DatetimeZone::Utc));
     assert_eq!(t["c"], dt(1979, 5, 27, 0, 0, 0, 0, DatetimeZone::LocalDate));
@@ -238,13 +249,34 @@ fn helm4_error_texts() {
 #[test]
 fn helm3_is_toml_1_0_with_its_own_lines() {
     let cases = [
-        ("t = {\n  a = 1\n}", "toml: line 1 (last key \"t\"): newlines not allowed within inline tables"),
-        ("t = {a = 1, }", "toml: line 1 (last key \"t.a\"): trailing comma not allowed in inline tables"),
-        ("e = \"\\e\"", "toml: line 1 (last key \"e\"): invalid escape in string '\\e'"),
-        ("a = 1979-05-27T07:32Z", "toml: line 1 (last key \"a\"): invalid datetime: \"1979-05-27T07:32Z\""),
-        ("a = \"abc", "toml: line 0 (last key \"a\"): unexpected EOF; expected '\"'"),
-        ("[t]\nkey\n", "toml: line 3 (last key \"t\"): expected '.' or '=', but got '\\n' instead"),
-        ("a = 0xg", "toml: line 1 (last key \"a\"): not a hexidecimal number: '0xg'"),
+        (
+            "t = {\n  a = 1\n}",
+            "toml: line 1 (last key \"t\"): newlines not allowed within inline tables",
+        ),
+        (
+            "t = {a = 1, }",
+            "toml: line 1 (last key \"t.a\"): trailing comma not allowed in inline tables",
+        ),
+        (
+            "e = \"\\e\"",
+            "toml: line 1 (last key \"e\"): invalid escape in string '\\e'",
+        ),
+        (
+            "a = 1979-05-27T07:32Z",
+            "toml: line 1 (last key \"a\"): invalid datetime: \"1979-05-27T07:32Z\"",
+        ),
+        (
+            "a = \"abc",
+            "toml: line 0 (last key \"a\"): unexpected EOF; expected '\"'",
+        ),
+        (
+            "[t]\nkey\n",
+            "toml: line 3 (last key \"t\"): expected '.' or '=', but got '\\n' instead",
+        ),
+        (
+            "a = 0xg",
+            "toml: line 1 (last key \"a\"): not a hexidecimal number: '0xg'",
+        ),
     ];
     for (input, want) in cases {
         assert_eq!(err(input, TomlVersion::V1_4), want, "{input:?}");
