@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{fixtures, index_yaml, package, Response, Server};
+use common::{alpha_repository, fixtures};
 use source::{
     ChartRequest, FetchedChart, Repository, SourceError, SourceOptions, Sources, BUNDLE_MANIFEST,
 };
@@ -40,28 +40,7 @@ fn archive_bytes(fetched: &FetchedChart) -> Vec<u8> {
 
 #[test]
 fn vendored_bundle_serves_the_same_bytes_offline() {
-    let archives: Vec<(String, Vec<u8>)> = ["1.2.3", "2.0.0"]
-        .iter()
-        .map(|v| (v.to_string(), package("alpha", v)))
-        .collect();
-    let entries: Vec<(&str, &str, &[u8])> = archives
-        .iter()
-        .map(|(v, b)| ("alpha", v.as_str(), b.as_slice()))
-        .collect();
-    let index = index_yaml(&entries, false);
-    let files = archives.clone();
-    let server = Server::start(move |req| {
-        if req.path == "/index.yaml" {
-            return Response::ok(index.clone());
-        }
-        match files
-            .iter()
-            .find(|(v, _)| req.path == format!("/charts/alpha-{v}.tgz"))
-        {
-            Some((_, bytes)) => Response::ok(bytes.clone()),
-            None => Response::status(404),
-        }
-    });
+    let (server, _) = alpha_repository(&["1.2.3", "2.0.0"], false);
     let url = server.url();
     let cache = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();

@@ -6,33 +6,11 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{fixtures, index_yaml, package, Response, Server};
+use common::{alpha_repository, fixtures, package, Server};
 use source::{FetchedChart, Repository, SourceError, SourceOptions, Sources};
 
 fn repository() -> (Server, Vec<(String, Vec<u8>)>) {
-    let archives: Vec<(String, Vec<u8>)> = ["1.2.0", "1.2.7", "1.3.0"]
-        .iter()
-        .map(|v| (v.to_string(), package("alpha", v)))
-        .collect();
-    let entries: Vec<(&str, &str, &[u8])> = archives
-        .iter()
-        .map(|(v, b)| ("alpha", v.as_str(), b.as_slice()))
-        .collect();
-    let index = index_yaml(&entries, true);
-    let files = archives.clone();
-    let server = Server::start(move |req| {
-        if req.path == "/index.yaml" {
-            return Response::ok(index.clone());
-        }
-        match files
-            .iter()
-            .find(|(v, _)| req.path == format!("/charts/alpha-{v}.tgz"))
-        {
-            Some((_, bytes)) => Response::ok(bytes.clone()),
-            None => Response::status(404),
-        }
-    });
-    (server, archives)
+    alpha_repository(&["1.2.0", "1.2.7", "1.3.0"], true)
 }
 
 fn sources(cache: &Path, url: &str) -> Sources {

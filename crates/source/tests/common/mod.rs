@@ -296,3 +296,32 @@ pub fn index_yaml(charts: &[(&str, &str, &[u8])], with_digest: bool) -> String {
     }
     out
 }
+
+/// A repository serving the `alpha` fixture at `versions` (index.yaml, with
+/// digests when `with_digest`, and `charts/alpha-<version>.tgz`); returns the
+/// server and each version's archive.
+pub fn alpha_repository(versions: &[&str], with_digest: bool) -> (Server, Vec<(String, Vec<u8>)>) {
+    let archives: Vec<(String, Vec<u8>)> = versions
+        .iter()
+        .map(|v| (v.to_string(), package("alpha", v)))
+        .collect();
+    let entries: Vec<(&str, &str, &[u8])> = archives
+        .iter()
+        .map(|(v, b)| ("alpha", v.as_str(), b.as_slice()))
+        .collect();
+    let index = index_yaml(&entries, with_digest);
+    let files = archives.clone();
+    let server = Server::start(move |req| {
+        if req.path == "/index.yaml" {
+            return Response::ok(index.clone());
+        }
+        match files
+            .iter()
+            .find(|(v, _)| req.path == format!("/charts/alpha-{v}.tgz"))
+        {
+            Some((_, bytes)) => Response::ok(bytes.clone()),
+            None => Response::status(404),
+        }
+    });
+    (server, archives)
+}
