@@ -17,23 +17,7 @@ pub fn convert(v: &Value) -> Result<Value, ConvertError> {
         Value::Map(pairs) => {
             let mut out: Vec<(Value, Value)> = Vec::with_capacity(pairs.len());
             for (k, val) in pairs {
-                let key = key_string(k).ok_or_else(|| {
-                    let key_fmt = match k {
-                        Value::Null => "<nil>".to_string(),
-                        other => other.go_sharp_v(),
-                    };
-                    let type_fmt = match k {
-                        Value::Null => "%!s(<nil>)",
-                        other => other.go_type_name(),
-                    };
-                    let val_fmt = match val {
-                        Value::Null => "<nil>".to_string(),
-                        other => other.go_sharp_v(),
-                    };
-                    ConvertError::Key(format!(
-                        "unsupported map key of type: {type_fmt}, key: {key_fmt}, value: {val_fmt}"
-                    ))
-                })?;
+                let key = json_key(k, val)?;
                 let converted = convert(val)?;
                 Value::map_insert(&mut out, Value::String(key), converted);
             }
@@ -44,6 +28,27 @@ pub fn convert(v: &Value) -> Result<Value, ConvertError> {
         )),
         other => Ok(other.clone()),
     }
+}
+
+/// The string a map key becomes, or the error `convertToJSONableObject` gives.
+fn json_key(k: &Value, val: &Value) -> Result<String, ConvertError> {
+    key_string(k).ok_or_else(|| {
+        let key_fmt = match k {
+            Value::Null => "<nil>".to_string(),
+            other => other.go_sharp_v(),
+        };
+        let type_fmt = match k {
+            Value::Null => "%!s(<nil>)",
+            other => other.go_type_name(),
+        };
+        let val_fmt = match val {
+            Value::Null => "<nil>".to_string(),
+            other => other.go_sharp_v(),
+        };
+        ConvertError::Key(format!(
+            "unsupported map key of type: {type_fmt}, key: {key_fmt}, value: {val_fmt}"
+        ))
+    })
 }
 
 fn key_string(k: &Value) -> Option<String> {
@@ -81,26 +86,38 @@ pub fn yaml_to_json(input: &[u8]) -> Result<String, ConvertError> {
     json::marshal_value(&converted).map_err(ConvertError::Json)
 }
 
-/// A go-yaml value with string keys as encoding/json decodes its JSON text:
-/// every number becomes a float64.
-fn json_roundtrip(v: &Value) -> Data {
-    match v {
+/// `convertToJSONableObject` followed by the JSON round trip, in one walk: keys
+/// become strings (a later duplicate wins, as in the Go map) and every number
+/// becomes a float64, as encoding/json decodes the JSON text.
+fn to_json_data(v: &Value) -> Result<Data, ConvertError> {
+    Ok(match v {
         Value::Null => Data::Null,
         Value::Bool(b) => Data::Bool(*b),
         Value::Int(i) => Data::Float(*i as f64),
         Value::Uint(u) => Data::Float(*u as f64),
         Value::Float(f) => Data::Float(*f),
         Value::String(s) => Data::String(s.clone()),
-        Value::Seq(items) => Data::List(items.iter().map(json_roundtrip).collect()),
-        Value::Map(pairs) => Data::Map(
-            pairs
-                .iter()
-                .filter_map(|(k, v)| match k {
-                    Value::String(k) => Some((k.clone(), json_roundtrip(v))),
-                    _ => None,
-                })
-                .collect(),
-        ),
+        Value::Seq(items) => Data::List(items.iter().map(to_json_data).collect::<Result<_, _>>()?),
+        Value::Map(pairs) => {
+            let mut out = std::collections::BTreeMap::new();
+            for (k, val) in pairs {
+                out.insert(json_key(k, val)?, to_json_data(val)?);
+            }
+            Data::Map(out)
+        }
+    })
+}
+
+/// The error `json.Marshal` gives for the data, which it writes with map keys in
+/// order: the first float that JSON cannot hold (NaN or an infinity).
+fn unsupported_float(data: &Data) -> Option<JsonError> {
+    match data {
+        Data::Float(f) if !f.is_finite() => {
+            Some(JsonError::UnsupportedValue(format_float(*f, b'g', 64)))
+        }
+        Data::List(items) => items.iter().find_map(unsupported_float),
+        Data::Map(entries) => entries.values().find_map(unsupported_float),
+        _ => None,
     }
 }
 
@@ -110,9 +127,10 @@ fn json_roundtrip(v: &Value) -> Data {
 pub fn unmarshal(input: &[u8], target: Target, strict: bool) -> Result<Data, SigsError> {
     let v = decode::unmarshal(input, strict)
         .map_err(|e| SigsError::YamlToJson(ConvertError::Yaml(e)))?;
-    let converted = convert(&v).map_err(SigsError::YamlToJson)?;
-    json::marshal_value(&converted).map_err(|e| SigsError::YamlToJson(ConvertError::Json(e)))?;
-    let data = json_roundtrip(&converted);
+    let data = to_json_data(&v).map_err(SigsError::YamlToJson)?;
+    if let Some(e) = unsupported_float(&data) {
+        return Err(SigsError::YamlToJson(ConvertError::Json(e)));
+    }
     match (target, data) {
         (Target::Any, d) => Ok(d),
         (Target::Map, Data::Map(m)) => Ok(Data::Map(m)),

@@ -7,22 +7,13 @@ use crate::error::ValuesError;
 /// apimachinery `YAMLReader.Read` until EOF: the documents of `input`, each
 /// with its lines ending in `\n` (CRLF read as LF).
 pub fn yaml_reader_documents(input: &str) -> Result<Vec<String>, ValuesError> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut rest = input;
-    while !rest.is_empty() {
-        let (line, next) = match rest.find('\n') {
-            Some(i) => {
-                let raw = &rest[..i];
-                (raw.strip_suffix('\r').unwrap_or(raw), &rest[i + 1..])
-            }
-            None => (rest, ""),
-        };
-        lines.push(format!("{line}\n"));
-        rest = next;
-    }
     let mut docs = Vec::new();
-    let mut buffer = String::new();
-    for line in &lines {
+    let mut buffer = String::with_capacity(input.len() + 1);
+    for raw in input.split_inclusive('\n') {
+        let line = match raw.strip_suffix('\n') {
+            Some(line) => line.strip_suffix('\r').unwrap_or(line),
+            None => raw,
+        };
         if let Some(after) = line.strip_prefix("---") {
             let trimmed = after.trim();
             if !trimmed.is_empty() && !trimmed.starts_with('#') {
@@ -34,6 +25,7 @@ pub fn yaml_reader_documents(input: &str) -> Result<Vec<String>, ValuesError> {
             continue;
         }
         buffer.push_str(line);
+        buffer.push('\n');
     }
     if !buffer.is_empty() {
         docs.push(buffer);
