@@ -59,16 +59,18 @@ pub fn load_archive_files(input: impl Read) -> Result<Vec<ChartFile>, LoadError>
                 limit: MAX_DECOMPRESSED_FILE_SIZE,
             });
         }
-        let mut data = Vec::with_capacity(size as usize);
-        let written = (&mut entry)
-            .take(remaining)
-            .read_to_end(&mut data)
-            .map_err(corrupt)? as u64;
-        remaining -= written;
-        if written < size || remaining == 0 {
+        let file = match ChartFile::read_exact(name, &mut entry, size as usize) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                return Err(LoadError::ChartTooLarge(MAX_DECOMPRESSED_CHART_SIZE))
+            }
+            Err(e) => return Err(corrupt(e)),
+        };
+        remaining -= size;
+        if remaining == 0 {
             return Err(LoadError::ChartTooLarge(MAX_DECOMPRESSED_CHART_SIZE));
         }
-        files.push(ChartFile::new(name, data));
+        files.push(file);
     }
     if files.is_empty() {
         return Err(LoadError::EmptyArchive);

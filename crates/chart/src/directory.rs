@@ -3,6 +3,7 @@
 //! does but refusing any that lead outside the chart.
 
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::archive::MAX_DECOMPRESSED_FILE_SIZE;
@@ -87,13 +88,29 @@ fn walk(
                 limit: MAX_DECOMPRESSED_FILE_SIZE,
             });
         }
-        let data = fs::read(&target).map_err(|source| LoadError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        files.push(ChartFile::new(relative, data));
+        files.push(
+            read_file(&target, relative, meta.len()).map_err(|source| LoadError::Io {
+                path: path.clone(),
+                source,
+            })?,
+        );
     }
     Ok(())
+}
+
+/// A file of `len` bytes (as its metadata said), read without a copy; a file that
+/// changed size since is read again whole.
+fn read_file(path: &Path, name: String, len: u64) -> std::io::Result<ChartFile> {
+    let mut file = fs::File::open(path)?;
+    let expected = usize::try_from(len).map_err(std::io::Error::other)?;
+    match ChartFile::read_exact(name.clone(), &mut file, expected) {
+        Ok(read) if file.read(&mut [0u8])? == 0 => Ok(read),
+        Ok(_) => Ok(ChartFile::new(name, fs::read(path)?)),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            Ok(ChartFile::new(name, fs::read(path)?))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// The real location of `path`, which must stay inside the chart root.
