@@ -71,20 +71,39 @@ pub fn render(
                 .is_some_and(|base| base.starts_with('_'))
         })
         .collect();
-    if to_run.len() > 1 && rayon::current_num_threads() > 1 {
-        if let Some(rendered) = render_in_parallel(chart, values, ctx, &templates, &to_run) {
-            return rendered;
-        }
-    }
+    let parallel = (to_run.len() > 1 && rayon::current_num_threads() > 1)
+        .then(|| render_in_parallel(chart, values, ctx, &templates, &to_run))
+        .flatten();
+    let rendered = match parallel {
+        Some(rendered) => rendered,
+        None => render_in_order(&templates, &renderables, &to_run, ctx),
+    };
+    drop_in_background(templates);
+    rendered
+}
+
+/// Helm's way: one template after another on the shared values.
+fn render_in_order(
+    templates: &Templates,
+    renderables: &BTreeMap<String, Renderable>,
+    to_run: &[&String],
+    ctx: &RenderContext,
+) -> Result<BTreeMap<String, String>, RenderError> {
     let mut rendered = BTreeMap::new();
-    for name in to_run {
+    for &name in to_run {
         let r = &renderables[name.as_str()];
         r.objects
             .insert("Template", template_value(name, &r.base_path, ctx.helm));
-        let output = execute(&templates, name, &Value::Map(r.objects.clone()), ctx)?;
+        let output = execute(templates, name, &Value::Map(r.objects.clone()), ctx)?;
         rendered.insert(name.clone(), output);
     }
     Ok(rendered)
+}
+
+/// Frees a large structure (a chart's parse trees) on the thread pool while the
+/// caller goes on; a command that exits first never pays for it.
+fn drop_in_background<T: Send + 'static>(value: T) {
+    rayon::spawn(move || drop(value));
 }
 
 /// The parallel run: `None` when a template wrote to shared data.
