@@ -149,13 +149,22 @@ pub fn run(root: &Path, helm: &Path) -> Result<(), String> {
         "{:<48} {:>28} {:>28} {:>8}",
         "case", "berth", "helm 4", "speedup"
     );
-    let charts = [
-        "prometheus-community-kube-prometheus-stack",
-        "bitnami-kube-prometheus",
-        "grafana-loki",
-        "bitnami-airflow",
-    ];
-    for name in charts {
+    let assembled = tempfile::tempdir().map_err(|e| e.to_string())?;
+    if let Some(stack) = assemble_kube_prometheus_stack(&corpus, assembled.path())? {
+        let mut args = template_args(&stack, None, false);
+        args.extend(["--set".to_string(), "grafana.enabled=false".to_string()]);
+        let ours = best_of(5, &berth, &args, root)?;
+        let theirs = match &helm {
+            Some(h) => {
+                let same = same_output(&berth, h, &args, root)?;
+                println!("kube-prometheus-stack (assembled): berth's output is {same} to helm's");
+                Some(best_of(3, h, &args, root)?)
+            }
+            None => None,
+        };
+        print_row("kube-prometheus-stack (assembled)", ours, theirs);
+    }
+    for name in ["bitnami-kube-prometheus", "grafana-loki", "bitnami-airflow"] {
         let chart = corpus.join("charts").join(name);
         if !chart.is_dir() {
             continue;
@@ -238,7 +247,10 @@ fn seed_shaped_repository(root: &Path, berth: &Path, tools: &Path) -> Result<(),
         ("BERTH_TEST_REPOSITORY", PathBuf::from(&repository.url)),
         ("SOPS_AGE_KEY_FILE", key),
     ];
-    let mut berth_args = vec!["--cache-dir".to_string(), cache.path().display().to_string()];
+    let mut berth_args = vec![
+        "--cache-dir".to_string(),
+        cache.path().display().to_string(),
+    ];
     berth_args.extend(["-e", "production", "template"].map(String::from));
     let ours = best_of_with(5, berth, &berth_args, &project, &env)?;
     let helmfile = tools.join("helmfile");
@@ -288,7 +300,9 @@ fn deployment_repository(corpus: &Path, berth: &Path, tools: &Path) -> Result<()
     let mut state = String::from("releases:\n");
     for (i, chart) in charts.iter().enumerate() {
         let path = corpus.join("charts").join(chart);
-        let path = path.canonicalize().map_err(|e| format!("{}: {e}", path.display()))?;
+        let path = path
+            .canonicalize()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         state.push_str(&format!(
             "  - name: r{i}\n    namespace: ns\n    chart: {}\n",
             path.display()
@@ -322,6 +336,93 @@ fn deployment_repository(corpus: &Path, berth: &Path, tools: &Path) -> Result<()
         theirs,
     );
     std::fs::remove_dir_all(&project).map_err(|e| e.to_string())
+}
+
+/// The corpus's kube-prometheus-stack lacks its four subcharts. Three of them are
+/// corpus charts of the very versions it pins (kube-state-metrics,
+/// prometheus-node-exporter, prometheus-windows-exporter); grafana is not in the
+/// corpus, so the assembled copy drops that dependency and the benchmark renders
+/// with `grafana.enabled=false`. `None` when a piece is missing.
+fn assemble_kube_prometheus_stack(corpus: &Path, into: &Path) -> Result<Option<PathBuf>, String> {
+    let charts = corpus.join("charts");
+    let stack = charts.join("prometheus-community-kube-prometheus-stack");
+    let subcharts = [
+        (
+            "kube-state-metrics",
+            "prometheus-community-kube-state-metrics",
+        ),
+        (
+            "prometheus-node-exporter",
+            "prometheus-community-prometheus-node-exporter",
+        ),
+        (
+            "prometheus-windows-exporter",
+            "prometheus-community-prometheus-windows-exporter",
+        ),
+    ];
+    if !stack.is_dir() || subcharts.iter().any(|(_, id)| !charts.join(id).is_dir()) {
+        return Ok(None);
+    }
+    let target = into.join("kube-prometheus-stack");
+    copy_tree(&stack, &target)?;
+    for (name, id) in subcharts {
+        copy_tree(&charts.join(id), &target.join("charts").join(name))?;
+    }
+    let chart_yaml = target.join("Chart.yaml");
+    let text = std::fs::read_to_string(&chart_yaml).map_err(|e| e.to_string())?;
+    let mut kept = String::new();
+    let mut in_grafana = false;
+    for line in text.lines() {
+        if line.starts_with("  - ") {
+            in_grafana = line == "  - name: grafana";
+        } else if !line.starts_with("    ") {
+            in_grafana = false;
+        }
+        if !in_grafana {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+    // The corpus is read-only and copies keep their permissions.
+    std::fs::remove_file(&chart_yaml).map_err(|e| e.to_string())?;
+    std::fs::write(&chart_yaml, kept).map_err(|e| e.to_string())?;
+    Ok(Some(target))
+}
+
+/// Copies a directory tree (files and directories; the corpus has no links).
+fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let path = entry.path();
+        let dest = to.join(entry.file_name());
+        if path.is_dir() {
+            copy_tree(&path, &dest)?;
+        } else {
+            std::fs::copy(&path, &dest).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// "identical" when both programs print the same bytes for `args`, "DIFFERENT"
+/// otherwise: a benchmark of a case without a golden checks its own output.
+fn same_output(
+    berth: &Path,
+    helm: &Path,
+    args: &[String],
+    cwd: &Path,
+) -> Result<&'static str, String> {
+    let run = |program: &Path| {
+        Command::new(program)
+            .args(args)
+            .current_dir(cwd)
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", program.display()))
+    };
+    let (ours, theirs) = (run(berth)?, run(helm)?);
+    let same = ours.status.success() && theirs.status.success() && ours.stdout == theirs.stdout;
+    Ok(if same { "identical" } else { "DIFFERENT" })
 }
 
 fn helm_path_text(helm: Option<&Path>) -> String {

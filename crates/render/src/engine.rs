@@ -3,6 +3,7 @@
 //! executed with its chart's objects, `<no value>` removed, and failures reported
 //! in Helm's words (Helm 4's multi-line trace or Helm 3's single line).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -22,8 +23,8 @@ pub struct RenderError(pub String);
 
 /// One template file to execute: its full name, text, the objects it sees and
 /// its `.Template.BasePath`.
-struct Renderable {
-    text: Arc<str>,
+struct Renderable<'a> {
+    text: Cow<'a, str>,
     objects: Arc<Map>,
     base_path: String,
 }
@@ -190,7 +191,11 @@ fn watch(value: &Value, flag: &Arc<AtomicBool>, seen: &mut HashSet<*const Map>) 
 }
 
 /// Every template file of the chart and its subcharts with the objects it sees.
-fn renderables(chart: &Chart, values: &Value, ctx: &RenderContext) -> BTreeMap<String, Renderable> {
+fn renderables<'a>(
+    chart: &'a Chart,
+    values: &Value,
+    ctx: &RenderContext,
+) -> BTreeMap<String, Renderable<'a>> {
     let mut renderables = BTreeMap::new();
     let top_values = match values {
         Value::Map(m) => Value::Map(Arc::new(Map::new(values_type(ctx.helm), m.read().clone()))),
@@ -208,13 +213,13 @@ fn renderables(chart: &Chart, values: &Value, ctx: &RenderContext) -> BTreeMap<S
 }
 
 /// Helm's `recAllTpls`: the objects of one chart, then its subcharts' and templates.
-fn collect(
-    chart: &Chart,
+fn collect<'a>(
+    chart: &'a Chart,
     is_root: bool,
     full_path: String,
     values: Value,
     ctx: &RenderContext,
-    out: &mut BTreeMap<String, Renderable>,
+    out: &mut BTreeMap<String, Renderable<'a>>,
 ) -> Value {
     let subcharts = Arc::new(Map::new(gotmpl::MapType::interface(), BTreeMap::new()));
     let mut objects = BTreeMap::new();
@@ -253,7 +258,7 @@ fn collect(
         out.insert(
             format!("{full_path}/{}", t.name),
             Renderable {
-                text: Arc::from(String::from_utf8_lossy(&t.data).as_ref()),
+                text: String::from_utf8_lossy(&t.data),
                 objects: objects.clone(),
                 base_path: format!("{full_path}/templates"),
             },
