@@ -84,6 +84,7 @@ impl Chart {
             has_metadata = true;
         }
         let mut subcharts: BTreeMap<String, Vec<ChartFile>> = BTreeMap::new();
+        let mut values_file = None;
         for f in files {
             match f.name.as_str() {
                 "Chart.yaml" => {}
@@ -93,7 +94,7 @@ impl Chart {
                             .map_err(|e| LoadError::Metadata("Chart.lock", e.to_string()))?,
                     );
                 }
-                "values.yaml" => chart.values = load_values(&f.data, helm)?,
+                "values.yaml" => values_file = Some(f),
                 "values.schema.json" => chart.schema = Some(f.data.to_vec()),
                 "requirements.yaml" => {
                     has_metadata = true;
@@ -132,20 +133,30 @@ impl Chart {
                 _ => chart.files.push(f),
             }
         }
-        if !has_metadata {
-            return Err(LoadError::MissingChartYaml);
-        }
-        chart.metadata.validate().map_err(LoadError::Validation)?;
         let parent = chart.name().to_string();
         let subcharts: Vec<(String, Vec<ChartFile>)> = subcharts
             .into_iter()
             .filter(|(name, _)| !name.starts_with(['_', '.']))
             .collect();
-        // Subcharts load in parallel; the first failure in name order is reported.
-        let loaded: Vec<Option<Result<Chart, LoadError>>> = subcharts
-            .into_par_iter()
-            .map(|(name, files)| load_subchart(&parent, name, files, helm))
-            .collect();
+        // The values and the subcharts load in parallel; failures are reported in
+        // Helm's order: the values file, the metadata, then the first subchart in
+        // name order.
+        let (values, loaded) = rayon::join(
+            || values_file.map(|f| load_values(&f.data, helm)),
+            || -> Vec<Option<Result<Chart, LoadError>>> {
+                subcharts
+                    .into_par_iter()
+                    .map(|(name, files)| load_subchart(&parent, name, files, helm))
+                    .collect()
+            },
+        );
+        if let Some(values) = values {
+            chart.values = values?;
+        }
+        if !has_metadata {
+            return Err(LoadError::MissingChartYaml);
+        }
+        chart.metadata.validate().map_err(LoadError::Validation)?;
         for sub in loaded.into_iter().flatten() {
             chart.dependencies.push(sub?);
         }

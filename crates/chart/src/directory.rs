@@ -4,6 +4,8 @@
 
 use std::fs;
 use std::io::Read;
+
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 use crate::archive::MAX_DECOMPRESSED_FILE_SIZE;
@@ -33,9 +35,28 @@ pub fn load_dir_files(dir: &Path) -> Result<Vec<ChartFile>, LoadError> {
         }
     };
     rules.add_defaults();
-    let mut files = Vec::new();
-    walk(&root, &root, "", &rules, &mut files)?;
-    Ok(files)
+    let mut found = Vec::new();
+    walk(&root, &root, "", &rules, &mut found)?;
+    // Reading is most of the cost of a large chart; files are read in parallel
+    // and the first failure in path order is reported.
+    let read: Vec<Result<ChartFile, LoadError>> = found
+        .into_par_iter()
+        .map(|file| {
+            read_file(&file.target, file.name, file.len).map_err(|source| LoadError::Io {
+                path: file.path,
+                source,
+            })
+        })
+        .collect();
+    read.into_iter().collect()
+}
+
+/// A file the walk found: where it is, its chart path and its size.
+struct FoundFile {
+    path: PathBuf,
+    target: PathBuf,
+    name: String,
+    len: u64,
 }
 
 fn walk(
@@ -43,7 +64,7 @@ fn walk(
     dir: &Path,
     prefix: &str,
     rules: &Rules,
-    files: &mut Vec<ChartFile>,
+    files: &mut Vec<FoundFile>,
 ) -> Result<(), LoadError> {
     let mut names: Vec<String> = fs::read_dir(dir)
         .map_err(|source| LoadError::Io {
@@ -88,12 +109,12 @@ fn walk(
                 limit: MAX_DECOMPRESSED_FILE_SIZE,
             });
         }
-        files.push(
-            read_file(&target, relative, meta.len()).map_err(|source| LoadError::Io {
-                path: path.clone(),
-                source,
-            })?,
-        );
+        files.push(FoundFile {
+            path,
+            target,
+            name: relative,
+            len: meta.len(),
+        });
     }
     Ok(())
 }
