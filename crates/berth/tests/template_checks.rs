@@ -87,3 +87,29 @@ fn writes_to_shared_values_reach_later_templates_as_in_helm() {
     let expected = std::fs::read_to_string(dir.join("shared-writes.helm4.yaml")).unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
 }
+
+/// `.Files` of a chart directory and its subchart, read on demand by berth: each
+/// method, `range`, `index` and `len` over the map, a byte-order mark, and
+/// `--include-crds`, as helm 4 printed them (`testdata/render/files*.helm4.yaml`).
+#[test]
+fn files_read_on_demand_render_as_in_helm() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/render");
+    for (flags, expected) in [
+        (&[][..], "files.helm4.yaml"),
+        (&["--include-crds"][..], "files.include-crds.helm4.yaml"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_berth"))
+            .args(["template", "x"])
+            .arg(dir.join("files"))
+            .args(flags)
+            .output()
+            .expect("berth runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let expected = std::fs::read_to_string(dir.join(expected)).unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{flags:?}");
+    }
+}

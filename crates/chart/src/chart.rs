@@ -76,7 +76,7 @@ impl Chart {
         for f in files.iter().filter(|f| f.name == "Chart.yaml") {
             chart
                 .metadata
-                .merge(&f.data)
+                .merge(&f.data()?)
                 .map_err(|e| LoadError::Metadata("Chart.yaml", e.to_string()))?;
             if chart.metadata.api_version.is_empty() {
                 chart.metadata.api_version = API_VERSION_V1.to_string();
@@ -90,17 +90,17 @@ impl Chart {
                 "Chart.yaml" => {}
                 "Chart.lock" => {
                     chart.lock = Some(
-                        Lock::parse(&f.data)
+                        Lock::parse(&f.data()?)
                             .map_err(|e| LoadError::Metadata("Chart.lock", e.to_string()))?,
                     );
                 }
                 "values.yaml" => values_file = Some(f),
-                "values.schema.json" => chart.schema = Some(f.data.to_vec()),
+                "values.schema.json" => chart.schema = Some(f.data()?.to_vec()),
                 "requirements.yaml" => {
                     has_metadata = true;
                     chart
                         .metadata
-                        .merge(&f.data)
+                        .merge(&f.data()?)
                         .map_err(|e| LoadError::Metadata("requirements.yaml", e.to_string()))?;
                     if chart.metadata.api_version == API_VERSION_V1 {
                         chart.files.push(f);
@@ -109,7 +109,7 @@ impl Chart {
                 "requirements.lock" => {
                     has_metadata = true;
                     chart.lock =
-                        Some(Lock::parse(&f.data).map_err(|e| {
+                        Some(Lock::parse(&f.data()?).map_err(|e| {
                             LoadError::Metadata("requirements.lock", e.to_string())
                         })?);
                     if chart.metadata.api_version == API_VERSION_V1 {
@@ -125,10 +125,10 @@ impl Chart {
                     let inner = &name["charts/".len()..];
                     let subchart = inner.split('/').next().unwrap_or_default().to_string();
                     let inner = inner.to_string();
-                    subcharts.entry(subchart).or_default().push(ChartFile {
-                        name: inner,
-                        data: f.data,
-                    });
+                    subcharts
+                        .entry(subchart)
+                        .or_default()
+                        .push(f.renamed(inner));
                 }
                 _ => chart.files.push(f),
             }
@@ -142,7 +142,7 @@ impl Chart {
         // Helm's order: the values file, the metadata, then the first subchart in
         // name order.
         let (values, loaded) = rayon::join(
-            || values_file.map(|f| load_values(&f.data, helm)),
+            || values_file.map(|f| load_values(&f.data()?, helm)),
             || -> Vec<Option<Result<Chart, LoadError>>> {
                 subcharts
                     .into_par_iter()
@@ -181,16 +181,15 @@ fn load_subchart(
                 got: file.name,
             }));
         }
-        load_archive_files(&file.data[..]).and_then(|files| Chart::from_files(files, helm))
+        file.data()
+            .and_then(|data| load_archive_files(&data[..]))
+            .and_then(|files| Chart::from_files(files, helm))
     } else {
         let inner: Vec<ChartFile> = files
             .into_iter()
             .filter_map(|f| {
-                let (_, rest) = f.name.split_once('/')?;
-                Some(ChartFile {
-                    name: rest.to_string(),
-                    data: f.data,
-                })
+                let rest = f.name.split_once('/')?.1.to_string();
+                Some(f.renamed(rest))
             })
             .collect();
         Chart::from_files(inner, helm)

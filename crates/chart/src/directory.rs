@@ -3,7 +3,6 @@
 //! does but refusing any that lead outside the chart.
 
 use std::fs;
-use std::io::Read;
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -42,13 +41,40 @@ pub fn load_dir_files(dir: &Path) -> Result<Vec<ChartFile>, LoadError> {
     let read: Vec<Result<ChartFile, LoadError>> = found
         .into_par_iter()
         .map(|file| {
-            read_file(&file.target, file.name, file.len).map_err(|source| LoadError::Io {
+            if is_read_on_demand(&file.name) {
+                return Ok(ChartFile::deferred(file.name, file.target, file.len));
+            }
+            ChartFile::read(file.name, &file.target, file.len).map_err(|source| LoadError::Io {
                 path: file.path,
                 source,
             })
         })
         .collect();
     read.into_iter().collect()
+}
+
+/// Whether a file is only ever read by templates (through `.Files`) or for
+/// `--include-crds`: anything but the chart's metadata, values, schema, templates
+/// and subchart archives, judged below the innermost chart directory.
+fn is_read_on_demand(name: &str) -> bool {
+    let mut inner = name;
+    while let Some(rest) = inner.strip_prefix("charts/") {
+        match rest.split_once('/') {
+            Some((_, below)) => inner = below,
+            None => return false,
+        }
+    }
+    !(inner.starts_with("templates/")
+        || inner.starts_with("charts/")
+        || matches!(
+            inner,
+            "Chart.yaml"
+                | "Chart.lock"
+                | "values.yaml"
+                | "values.schema.json"
+                | "requirements.yaml"
+                | "requirements.lock"
+        ))
 }
 
 /// A file the walk found: where it is, its chart path and its size.
@@ -117,21 +143,6 @@ fn walk(
         });
     }
     Ok(())
-}
-
-/// A file of `len` bytes (as its metadata said), read without a copy; a file that
-/// changed size since is read again whole.
-fn read_file(path: &Path, name: String, len: u64) -> std::io::Result<ChartFile> {
-    let mut file = fs::File::open(path)?;
-    let expected = usize::try_from(len).map_err(std::io::Error::other)?;
-    match ChartFile::read_exact(name.clone(), &mut file, expected) {
-        Ok(read) if file.read(&mut [0u8])? == 0 => Ok(read),
-        Ok(_) => Ok(ChartFile::new(name, fs::read(path)?)),
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-            Ok(ChartFile::new(name, fs::read(path)?))
-        }
-        Err(e) => Err(e),
-    }
 }
 
 /// The real location of `path`, which must stay inside the chart root.

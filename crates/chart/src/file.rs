@@ -1,17 +1,40 @@
 //! One file of a chart: its slash-separated path relative to the chart root and its
 //! bytes (a UTF-8 byte-order mark already stripped, as Helm does), shared between
-//! the copies of a chart that rendering makes.
+//! the copies of a chart that rendering makes. A file of a chart directory that
+//! only templates may ask for (`.Files`, `crds/`) is read when first asked for:
+//! large charts carry megabytes of CRDs and dashboards a render never reads.
 
+use std::fs;
 use std::io::{self, Read};
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use crate::error::LoadError;
 
 /// A file of a chart.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct ChartFile {
     /// The path relative to the chart root, with `/` separators.
     pub name: String,
-    pub data: Arc<[u8]>,
+    contents: Contents,
 }
+
+#[derive(Clone, Debug)]
+enum Contents {
+    Loaded(Arc<[u8]>),
+    Deferred(Arc<DeferredFile>),
+}
+
+/// A file on disk read on first use, once for every copy of the chart.
+#[derive(Debug)]
+struct DeferredFile {
+    path: PathBuf,
+    len: u64,
+    read: OnceLock<Result<Arc<[u8]>, ReadFailure>>,
+}
+
+/// Why a deferred file could not be read, kept to report on every later use.
+type ReadFailure = (io::ErrorKind, String);
 
 const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
 
@@ -22,19 +45,97 @@ impl ChartFile {
             Some(rest) => Arc::from(rest),
             None => data.into(),
         };
-        ChartFile { name, data }
+        ChartFile {
+            name,
+            contents: Contents::Loaded(data),
+        }
     }
 
     /// Reads exactly `len` bytes from `input` straight into shared memory, without
     /// the copy that turning a `Vec` into an `Arc<[u8]>` makes; a byte-order mark is
     /// dropped as in [`ChartFile::new`]. Fails with `UnexpectedEof` on a short input.
-    pub fn read_exact(name: String, mut input: impl Read, len: usize) -> io::Result<ChartFile> {
-        let mut data: Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
-        let buffer = Arc::get_mut(&mut data).ok_or_else(|| io::Error::other("shared buffer"))?;
-        input.read_exact(buffer)?;
-        if data.starts_with(UTF8_BOM) {
-            data = Arc::from(&data[UTF8_BOM.len()..]);
+    pub fn read_exact(name: String, input: impl Read, len: usize) -> io::Result<ChartFile> {
+        Ok(ChartFile {
+            name,
+            contents: Contents::Loaded(read_shared(input, len)?),
+        })
+    }
+
+    /// The file at `path`, `len` bytes long when the chart was walked, read now.
+    pub fn read(name: String, path: &Path, len: u64) -> io::Result<ChartFile> {
+        Ok(ChartFile {
+            name,
+            contents: Contents::Loaded(read_path(path, len)?),
+        })
+    }
+
+    /// The file at `path`, read when its bytes are first asked for.
+    pub fn deferred(name: String, path: PathBuf, len: u64) -> ChartFile {
+        ChartFile {
+            name,
+            contents: Contents::Deferred(Arc::new(DeferredFile {
+                path,
+                len,
+                read: OnceLock::new(),
+            })),
         }
-        Ok(ChartFile { name, data })
+    }
+
+    /// The same contents under another name (a subchart's files lose the
+    /// `charts/<name>/` prefix).
+    pub fn renamed(self, name: String) -> ChartFile {
+        ChartFile {
+            name,
+            contents: self.contents,
+        }
+    }
+
+    /// The file's bytes; a deferred file is read now, and a failure to read it
+    /// names the file.
+    pub fn data(&self) -> Result<Arc<[u8]>, LoadError> {
+        match &self.contents {
+            Contents::Loaded(data) => Ok(data.clone()),
+            Contents::Deferred(file) => file
+                .read
+                .get_or_init(|| {
+                    read_path(&file.path, file.len).map_err(|e| (e.kind(), e.to_string()))
+                })
+                .clone()
+                .map_err(|(kind, message)| LoadError::Io {
+                    path: file.path.clone(),
+                    source: io::Error::new(kind, message),
+                }),
+        }
+    }
+}
+
+/// `len` bytes of `input` in a shared buffer, a byte-order mark dropped.
+fn read_shared(mut input: impl Read, len: usize) -> io::Result<Arc<[u8]>> {
+    let mut data: Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
+    let buffer = Arc::get_mut(&mut data).ok_or_else(|| io::Error::other("shared buffer"))?;
+    input.read_exact(buffer)?;
+    if data.starts_with(UTF8_BOM) {
+        data = Arc::from(&data[UTF8_BOM.len()..]);
+    }
+    Ok(data)
+}
+
+/// A file of `len` bytes (as its metadata said), read without a copy; a file that
+/// changed size since is read again whole.
+fn read_path(path: &Path, len: u64) -> io::Result<Arc<[u8]>> {
+    let mut file = fs::File::open(path)?;
+    let expected = usize::try_from(len).map_err(io::Error::other)?;
+    let whole = |path: &Path| -> io::Result<Arc<[u8]>> {
+        let data = fs::read(path)?;
+        Ok(match data.strip_prefix(UTF8_BOM) {
+            Some(rest) => Arc::from(rest),
+            None => data.into(),
+        })
+    };
+    match read_shared(&mut file, expected) {
+        Ok(data) if file.read(&mut [0u8])? == 0 => Ok(data),
+        Ok(_) => whole(path),
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => whole(path),
+        Err(e) => Err(e),
     }
 }

@@ -76,7 +76,7 @@ fn archives_lose_their_top_directory_and_bom() {
     .unwrap();
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["Chart.yaml", "templates/a.yaml"]);
-    assert_eq!(&files[1].data[..], b"kind: A\n");
+    assert_eq!(&files[1].data().unwrap()[..], b"kind: A\n");
 }
 
 #[test]

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::object::Object;
 use crate::types::{GoType, IntKind, UintKind};
@@ -215,6 +215,9 @@ impl MapType {
 pub struct Map {
     pub ty: MapType,
     entries: RwLock<BTreeMap<String, Value>>,
+    /// For a map whose entries are costly and seldom read (Helm's `.Files`): what
+    /// makes them, called on the first read or write.
+    deferred: Option<Deferred>,
     /// For a named map type with methods (such as Helm's `.Files`): the object
     /// that answers its methods.
     pub methods: Option<Arc<dyn Object>>,
@@ -223,13 +226,61 @@ pub struct Map {
     watcher: RwLock<Option<Arc<AtomicBool>>>,
 }
 
+/// The maker of a deferred map's entries, and whether it has run.
+struct Deferred {
+    make: Box<EntriesMaker>,
+    made: OnceLock<()>,
+}
+
+type EntriesMaker = dyn Fn() -> BTreeMap<String, Value> + Send + Sync;
+
+impl fmt::Debug for Deferred {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = if self.made.get().is_some() {
+            "made"
+        } else {
+            "pending"
+        };
+        write!(f, "Deferred({state})")
+    }
+}
+
 impl Map {
     pub fn new(ty: MapType, entries: BTreeMap<String, Value>) -> Map {
         Map {
             ty,
             entries: RwLock::new(entries),
+            deferred: None,
             methods: None,
             watcher: RwLock::new(None),
+        }
+    }
+
+    /// A map of a named type with methods whose entries `make` produces when they
+    /// are first read or written; calling its methods does not make them.
+    pub fn deferred_with_methods(
+        ty: MapType,
+        methods: Arc<dyn Object>,
+        make: impl Fn() -> BTreeMap<String, Value> + Send + Sync + 'static,
+    ) -> Map {
+        Map {
+            ty,
+            entries: RwLock::new(BTreeMap::new()),
+            deferred: Some(Deferred {
+                make: Box::new(make),
+                made: OnceLock::new(),
+            }),
+            methods: Some(methods),
+            watcher: RwLock::new(None),
+        }
+    }
+
+    fn make_deferred_entries(&self) {
+        if let Some(deferred) = &self.deferred {
+            deferred.made.get_or_init(|| {
+                let entries = (deferred.make)();
+                *self.entries.write().unwrap_or_else(|e| e.into_inner()) = entries;
+            });
         }
     }
 
@@ -247,6 +298,7 @@ impl Map {
         Map {
             ty,
             entries: RwLock::new(entries),
+            deferred: None,
             methods: Some(methods),
             watcher: RwLock::new(None),
         }
@@ -254,6 +306,7 @@ impl Map {
 
     /// Reads the entries. Never hold the guard while running template code.
     pub fn read(&self) -> RwLockReadGuard<'_, BTreeMap<String, Value>> {
+        self.make_deferred_entries();
         self.entries.read().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -267,6 +320,7 @@ impl Map {
         {
             flag.store(true, Ordering::Relaxed);
         }
+        self.make_deferred_entries();
         self.entries.write().unwrap_or_else(|e| e.into_inner())
     }
 

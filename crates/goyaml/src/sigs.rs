@@ -30,6 +30,19 @@ pub fn convert(v: &Value) -> Result<Value, ConvertError> {
     }
 }
 
+/// Whether [`convert`] would succeed: the same walk and the same first error,
+/// without building the converted copy.
+pub fn check_convertible(v: &Value) -> Result<(), ConvertError> {
+    match v {
+        Value::Map(pairs) => pairs.iter().try_for_each(|(k, val)| {
+            json_key(k, val)?;
+            check_convertible(val)
+        }),
+        Value::Seq(items) => items.iter().try_for_each(check_convertible),
+        _ => Ok(()),
+    }
+}
+
 /// The string a map key becomes, or the error `convertToJSONableObject` gives.
 fn json_key(k: &Value, val: &Value) -> Result<String, ConvertError> {
     key_string(k).ok_or_else(|| {

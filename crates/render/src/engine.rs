@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use chart::{Chart, HelmVersion};
-use gotmpl::{ErrorSource, ExecError, Map, MissingKey, Templates, Value};
+use gotmpl::{ErrorSource, ExecError, GoType, Map, MissingKey, Templates, Value};
 
 use crate::capabilities::Capabilities;
 use crate::files::Files;
@@ -23,8 +23,8 @@ pub struct RenderError(pub String);
 
 /// One template file to execute: its full name, text, the objects it sees and
 /// its `.Template.BasePath`.
-struct Renderable<'a> {
-    text: Cow<'a, str>,
+struct Renderable {
+    data: Arc<[u8]>,
     objects: Arc<Map>,
     base_path: String,
 }
@@ -48,7 +48,7 @@ pub fn render(
     values: &Value,
     ctx: &RenderContext,
 ) -> Result<BTreeMap<String, String>, RenderError> {
-    let renderables = renderables(chart, values, ctx);
+    let renderables = renderables(chart, values, ctx)?;
     let mut templates = Templates::new("gotpl");
     templates.set_missing_key(MissingKey::Zero);
     templates.add_functions(sprig::functions());
@@ -56,9 +56,14 @@ pub fn render(
     templates.add_functions(template_functions());
 
     let order = parse_order(&renderables);
+    let texts: Vec<Cow<str>> = order
+        .iter()
+        .map(|name| String::from_utf8_lossy(&renderables[name.as_str()].data))
+        .collect();
     let files: Vec<(&str, &str)> = order
         .iter()
-        .map(|name| (name.as_str(), &*renderables[name.as_str()].text))
+        .zip(&texts)
+        .map(|(name, text)| (name.as_str(), text.as_ref()))
         .collect();
     templates
         .parse_all(&files)
@@ -117,7 +122,10 @@ fn render_in_parallel(
 ) -> Option<Result<BTreeMap<String, String>, RenderError>> {
     use rayon::prelude::*;
     let copy = chart::values::deep_copy(values);
-    let renderables = renderables(chart, &copy, ctx);
+    let renderables = match renderables(chart, &copy, ctx) {
+        Ok(renderables) => renderables,
+        Err(e) => return Some(Err(e)),
+    };
     let wrote = Arc::new(AtomicBool::new(false));
     let mut seen = HashSet::new();
     for r in renderables.values() {
@@ -172,6 +180,11 @@ fn watch(value: &Value, flag: &Arc<AtomicBool>, seen: &mut HashSet<*const Map>) 
                 return;
             }
             map.watch_writes(flag);
+            // Entries that cannot hold maps (`.Files` holds bytes) need no look,
+            // and reading them would read every file of the chart.
+            if !may_hold_maps(&map.ty.elem) {
+                return;
+            }
             for child in map.read().values() {
                 watch(child, flag, seen);
             }
@@ -190,12 +203,21 @@ fn watch(value: &Value, flag: &Arc<AtomicBool>, seen: &mut HashSet<*const Map>) 
     }
 }
 
+/// Whether a value of Go type `ty` can contain a map.
+fn may_hold_maps(ty: &GoType) -> bool {
+    match ty {
+        GoType::Interface | GoType::Map(..) | GoType::Named(_) => true,
+        GoType::Slice(elem) => may_hold_maps(elem),
+        _ => false,
+    }
+}
+
 /// Every template file of the chart and its subcharts with the objects it sees.
-fn renderables<'a>(
-    chart: &'a Chart,
+fn renderables(
+    chart: &Chart,
     values: &Value,
     ctx: &RenderContext,
-) -> BTreeMap<String, Renderable<'a>> {
+) -> Result<BTreeMap<String, Renderable>, RenderError> {
     let mut renderables = BTreeMap::new();
     let top_values = match values {
         Value::Map(m) => Value::Map(Arc::new(Map::new(values_type(ctx.helm), m.read().clone()))),
@@ -208,19 +230,19 @@ fn renderables<'a>(
         top_values,
         ctx,
         &mut renderables,
-    );
-    renderables
+    )?;
+    Ok(renderables)
 }
 
 /// Helm's `recAllTpls`: the objects of one chart, then its subcharts' and templates.
-fn collect<'a>(
-    chart: &'a Chart,
+fn collect(
+    chart: &Chart,
     is_root: bool,
     full_path: String,
     values: Value,
     ctx: &RenderContext,
-    out: &mut BTreeMap<String, Renderable<'a>>,
-) -> Value {
+    out: &mut BTreeMap<String, Renderable>,
+) -> Result<Value, RenderError> {
     let subcharts = Arc::new(Map::new(gotmpl::MapType::interface(), BTreeMap::new()));
     let mut objects = BTreeMap::new();
     objects.insert(
@@ -245,7 +267,7 @@ fn collect<'a>(
             _ => Value::Map(Arc::new(Map::new(values_type(ctx.helm), BTreeMap::new()))),
         };
         let sub_path = format!("{full_path}/charts/{}", sub.name());
-        let sub_objects = collect(sub, false, sub_path, sub_values, ctx, out);
+        let sub_objects = collect(sub, false, sub_path, sub_values, ctx, out)?;
         subcharts.insert(sub.name(), sub_objects);
     }
 
@@ -258,13 +280,13 @@ fn collect<'a>(
         out.insert(
             format!("{full_path}/{}", t.name),
             Renderable {
-                text: String::from_utf8_lossy(&t.data),
+                data: t.data().map_err(|e| RenderError(e.to_string()))?,
                 objects: objects.clone(),
                 base_path: format!("{full_path}/templates"),
             },
         );
     }
-    Value::Map(objects)
+    Ok(Value::Map(objects))
 }
 
 /// Helm's `sortTemplates`: deepest paths first, then reverse lexical order.

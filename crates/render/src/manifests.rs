@@ -129,8 +129,10 @@ fn field<'a>(pairs: &'a [(Yaml, Yaml)], name: &str) -> Option<&'a Yaml> {
 fn read_head(document: &str) -> Result<Head, String> {
     let value = goyaml::decode::unmarshal(document.as_bytes(), false)
         .map_err(|e| goyaml::SigsError::YamlToJson(goyaml::ConvertError::Yaml(e)).to_string())?;
-    let value =
-        goyaml::sigs::convert(&value).map_err(|e| goyaml::SigsError::YamlToJson(e).to_string())?;
+    // Keys that are numbers or booleans become the same text as `scalar_text`
+    // gives them, so the fields are read from the document as it is.
+    goyaml::sigs::check_convertible(&value)
+        .map_err(|e| goyaml::SigsError::YamlToJson(e).to_string())?;
     let mut head = Head::default();
     let Yaml::Map(pairs) = value else {
         return Ok(head);

@@ -121,7 +121,7 @@ pub fn render_release(chart: &Chart, opts: &TemplateOptions) -> Result<Release, 
     files.retain(|name, _| !name.ends_with("NOTES.txt"));
     let sorted = sort_manifests(&files, opts.helm).map_err(with_hint)?;
     let crds = if opts.include_crds {
-        crd_objects(chart, chart.name())
+        crd_objects(chart, chart.name())?
     } else {
         Vec::new()
     };
@@ -133,25 +133,22 @@ pub fn render_release(chart: &Chart, opts: &TemplateOptions) -> Result<Release, 
 }
 
 /// The files under each chart's `crds/`, parents first, as Helm's `CRDObjects`.
-fn crd_objects(chart: &Chart, full_path: &str) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = chart
-        .files
-        .iter()
-        .filter(|f| f.name.starts_with("crds/"))
-        .map(|f| {
-            (
-                format!("{full_path}/{}", f.name),
-                String::from_utf8_lossy(&f.data).into_owned(),
-            )
-        })
-        .collect();
+fn crd_objects(chart: &Chart, full_path: &str) -> Result<Vec<(String, String)>, RenderError> {
+    let mut out = Vec::new();
+    for file in chart.files.iter().filter(|f| f.name.starts_with("crds/")) {
+        let data = file.data().map_err(|e| RenderError(e.to_string()))?;
+        out.push((
+            format!("{full_path}/{}", file.name),
+            String::from_utf8_lossy(&data).into_owned(),
+        ));
+    }
     for sub in &chart.dependencies {
         out.extend(crd_objects(
             sub,
             &format!("{full_path}/charts/{}", sub.name()),
-        ));
+        )?);
     }
-    out
+    Ok(out)
 }
 
 /// The text `helm template` prints for a rendered release.
