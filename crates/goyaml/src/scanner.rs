@@ -695,10 +695,15 @@ impl Scanner {
 
     fn skip_comment(&mut self) -> Res<()> {
         if self.ch(0) == '#' {
-            while !is_breakz(self.ch(0)) {
-                self.skip();
-                self.cache(1)?;
-            }
+            // The comment runs to the next line break or the end of the input.
+            let rest = self.chars.get(self.mark.index..).unwrap_or_default();
+            let length = rest
+                .iter()
+                .position(|&c| is_breakz(c))
+                .unwrap_or(rest.len());
+            self.mark.index += length;
+            self.mark.column += length;
+            self.cache(1)?;
         }
         Ok(())
     }
@@ -710,12 +715,15 @@ impl Scanner {
                 self.skip();
             }
             self.cache(1)?;
-            while self.ch(0) == ' '
-                || ((self.flow_level > 0 || !self.simple_key_allowed) && self.ch(0) == '\t')
-            {
-                self.skip();
-                self.cache(1)?;
-            }
+            let tabs = self.flow_level > 0 || !self.simple_key_allowed;
+            let rest = self.chars.get(self.mark.index..).unwrap_or_default();
+            let blanks = rest
+                .iter()
+                .position(|&c| !(c == ' ' || (tabs && c == '\t')))
+                .unwrap_or(rest.len());
+            self.mark.index += blanks;
+            self.mark.column += blanks;
+            self.cache(1)?;
             self.skip_comment()?;
             if is_break(self.ch(0)) {
                 self.cache(2)?;
