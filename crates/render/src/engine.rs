@@ -168,7 +168,13 @@ fn execute(
 ) -> Result<String, RenderError> {
     templates
         .execute(name, objects)
-        .map(|output| output.replace("<no value>", ""))
+        .map(|output| {
+            if output.contains("<no value>") {
+                output.replace("<no value>", "")
+            } else {
+                output
+            }
+        })
         .map_err(|e| reformat_exec_error(name, &e, ctx.helm))
 }
 
