@@ -221,9 +221,10 @@ pub struct Map {
     /// For a named map type with methods (such as Helm's `.Files`): the object
     /// that answers its methods.
     pub methods: Option<Arc<dyn Object>>,
-    /// Raised by every write once [`Map::watch_writes`] is called: how a caller
-    /// running templates in parallel learns that they changed shared data.
-    watcher: RwLock<Option<Arc<AtomicBool>>>,
+    /// Set by [`Map::hold_writes`]: writes are then dropped and raise this flag,
+    /// which is how a caller running templates in parallel learns that they
+    /// tried to change shared data, with that data left as it was.
+    held: RwLock<Option<Arc<AtomicBool>>>,
 }
 
 /// The maker of a deferred map's entries, and whether it has run.
@@ -252,7 +253,7 @@ impl Map {
             entries: RwLock::new(entries),
             deferred: None,
             methods: None,
-            watcher: RwLock::new(None),
+            held: RwLock::new(None),
         }
     }
 
@@ -271,7 +272,7 @@ impl Map {
                 made: OnceLock::new(),
             }),
             methods: Some(methods),
-            watcher: RwLock::new(None),
+            held: RwLock::new(None),
         }
     }
 
@@ -284,9 +285,26 @@ impl Map {
         }
     }
 
-    /// From now on, any write to this map raises `flag`.
-    pub fn watch_writes(&self, flag: &Arc<AtomicBool>) {
-        *self.watcher.write().unwrap_or_else(|e| e.into_inner()) = Some(flag.clone());
+    /// Until [`Map::release_writes`], writes to this map are dropped and raise
+    /// `flag`.
+    pub fn hold_writes(&self, flag: &Arc<AtomicBool>) {
+        *self.held.write().unwrap_or_else(|e| e.into_inner()) = Some(flag.clone());
+    }
+
+    /// Writes apply again.
+    pub fn release_writes(&self) {
+        *self.held.write().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// Whether writes are held; if so the holder's flag is raised.
+    fn writes_held(&self) -> bool {
+        match self.held.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            Some(flag) => {
+                flag.store(true, Ordering::Relaxed);
+                true
+            }
+            None => false,
+        }
     }
 
     /// A map of a named type whose methods `methods` answers.
@@ -300,7 +318,7 @@ impl Map {
             entries: RwLock::new(entries),
             deferred: None,
             methods: Some(methods),
-            watcher: RwLock::new(None),
+            held: RwLock::new(None),
         }
     }
 
@@ -310,16 +328,7 @@ impl Map {
         self.entries.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Writes the entries. Never hold the guard while running template code.
-    pub fn write(&self) -> RwLockWriteGuard<'_, BTreeMap<String, Value>> {
-        if let Some(flag) = self
-            .watcher
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .as_ref()
-        {
-            flag.store(true, Ordering::Relaxed);
-        }
+    fn write(&self) -> RwLockWriteGuard<'_, BTreeMap<String, Value>> {
         self.make_deferred_entries();
         self.entries.write().unwrap_or_else(|e| e.into_inner())
     }
@@ -328,11 +337,19 @@ impl Map {
         self.read().get(key).cloned()
     }
 
+    /// Sets `key`; dropped while writes are held.
     pub fn insert(&self, key: impl Into<String>, value: Value) {
-        self.write().insert(key.into(), value);
+        if !self.writes_held() {
+            self.write().insert(key.into(), value);
+        }
     }
 
+    /// Deletes `key`, returning its value; dropped while writes are held (the
+    /// value is returned and stays).
     pub fn remove(&self, key: &str) -> Option<Value> {
+        if self.writes_held() {
+            return self.get(key);
+        }
         self.write().remove(key)
     }
 

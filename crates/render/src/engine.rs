@@ -39,10 +39,10 @@ pub struct RenderContext<'a> {
 /// Renders every template of `chart` with the coalesced `values`: file name to
 /// output, partials left out.
 ///
-/// Templates run in parallel on a private copy of the values, every map they can
-/// reach watched for writes. Helm runs them one after another on shared data, so
-/// if any template wrote to data another could see, the parallel results are
-/// dropped and the templates run again in Helm's order on the original values.
+/// Templates run in parallel with writes to every map they share held back. Helm
+/// runs them one after another on shared data, so if any template tried to write
+/// to data another could see, the parallel results are dropped and the templates
+/// run again in Helm's order, writes applied.
 pub fn render(
     chart: &Chart,
     values: &Value,
@@ -78,7 +78,7 @@ pub fn render(
         })
         .collect();
     let parallel = (to_run.len() > 1 && rayon::current_num_threads() > 1)
-        .then(|| render_in_parallel(chart, values, ctx, &templates, &to_run))
+        .then(|| render_in_parallel(&renderables, ctx, &templates, &to_run))
         .flatten();
     let rendered = match parallel {
         Some(rendered) => rendered,
@@ -112,40 +112,40 @@ fn drop_in_background<T: Send + 'static>(value: T) {
     rayon::spawn(move || drop(value));
 }
 
-/// The parallel run: `None` when a template wrote to shared data.
+/// The parallel run: `None` when a template tried to write to shared data.
 fn render_in_parallel(
-    chart: &Chart,
-    values: &Value,
+    renderables: &BTreeMap<String, Renderable>,
     ctx: &RenderContext,
     templates: &Templates,
     to_run: &[&String],
 ) -> Option<Result<BTreeMap<String, String>, RenderError>> {
     use rayon::prelude::*;
-    let copy = chart::values::deep_copy(values);
-    let renderables = match renderables(chart, &copy, ctx) {
-        Ok(renderables) => renderables,
-        Err(e) => return Some(Err(e)),
-    };
     let wrote = Arc::new(AtomicBool::new(false));
-    let mut seen = HashSet::new();
+    let mut held = HeldWrites::default();
     for r in renderables.values() {
-        watch(&Value::Map(r.objects.clone()), &wrote, &mut seen);
+        held.hold_within(&Value::Map(r.objects.clone()), &wrote);
     }
-    let outputs: Vec<Result<String, RenderError>> = to_run
-        .par_iter()
+    // Each file gets its own top-level map for `.Template`, held too: a write to
+    // `.` is a write to data the chart's other files share.
+    let file_objects: Vec<Value> = to_run
+        .iter()
         .map(|name| {
             let r = &renderables[name.as_str()];
-            // Each file gets its own top-level map for `.Template`, watched too:
-            // a write to `.` is a write to data the chart's other files share.
             let objects = Arc::new(Map::new(
                 gotmpl::MapType::interface(),
                 r.objects.read().clone(),
             ));
             objects.insert("Template", template_value(name, &r.base_path, ctx.helm));
-            objects.watch_writes(&wrote);
-            execute(templates, name, &Value::Map(objects), ctx)
+            held.hold(objects.clone(), &wrote);
+            Value::Map(objects)
         })
         .collect();
+    let outputs: Vec<Result<String, RenderError>> = to_run
+        .par_iter()
+        .zip(file_objects.par_iter())
+        .map(|(name, objects)| execute(templates, name, objects, ctx))
+        .collect();
+    drop(held);
     if wrote.load(Ordering::Relaxed) {
         return None;
     }
@@ -178,34 +178,59 @@ fn execute(
         .map_err(|e| reformat_exec_error(name, &e, ctx.helm))
 }
 
-/// Marks every map reachable from `value` so that writing to it raises `flag`.
-fn watch(value: &Value, flag: &Arc<AtomicBool>, seen: &mut HashSet<*const Map>) {
-    match value {
-        Value::Map(map) => {
-            if !seen.insert(Arc::as_ptr(map)) {
-                return;
-            }
-            map.watch_writes(flag);
-            // Entries that cannot hold maps (`.Files` holds bytes) need no look,
-            // and reading them would read every file of the chart.
-            if !may_hold_maps(&map.ty.elem) {
-                return;
-            }
-            for child in map.read().values() {
-                watch(child, flag, seen);
-            }
+/// Maps whose writes are held for a parallel run; released when dropped.
+#[derive(Default)]
+struct HeldWrites {
+    maps: Vec<Arc<Map>>,
+    seen: HashSet<*const Map>,
+}
+
+impl HeldWrites {
+    fn hold(&mut self, map: Arc<Map>, flag: &Arc<AtomicBool>) -> bool {
+        if !self.seen.insert(Arc::as_ptr(&map)) {
+            return false;
         }
-        Value::List(list) => {
-            for item in &list.items {
-                watch(item, flag, seen);
+        map.hold_writes(flag);
+        self.maps.push(map);
+        true
+    }
+
+    /// Holds the writes of every map reachable from `value`.
+    fn hold_within(&mut self, value: &Value, flag: &Arc<AtomicBool>) {
+        match value {
+            Value::Map(map) => {
+                if !self.hold(map.clone(), flag) {
+                    return;
+                }
+                // Entries that cannot hold maps (`.Files` holds bytes) need no
+                // look, and reading them would read every file of the chart.
+                if !may_hold_maps(&map.ty.elem) {
+                    return;
+                }
+                for child in map.read().values() {
+                    self.hold_within(child, flag);
+                }
             }
-        }
-        Value::Object(object) => {
-            for (_, field) in object.fields() {
-                watch(&field, flag, seen);
+            Value::List(list) => {
+                for item in &list.items {
+                    self.hold_within(item, flag);
+                }
             }
+            Value::Object(object) => {
+                for (_, field) in object.fields() {
+                    self.hold_within(&field, flag);
+                }
+            }
+            _ => {}
         }
-        _ => {}
+    }
+}
+
+impl Drop for HeldWrites {
+    fn drop(&mut self) {
+        for map in &self.maps {
+            map.release_writes();
+        }
     }
 }
 
