@@ -2,7 +2,7 @@
 //! trim markers, comments, literals, identifiers, keywords), reporting lexical errors
 //! as Go's lexer does, as an error item that ends the stream.
 
-use std::borrow::Cow;
+use crate::ast::Pos;
 
 /// The kind of a lexed item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,32 +63,46 @@ impl ItemKind {
     }
 }
 
-/// One lexed item: its kind, byte offset, text (a slice of the input, or an error
-/// message) and line.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Item<'a> {
+/// One lexed item: its kind and byte range in the input. The text of an item is
+/// that range of the input ([`Item::val`]), except for an error item, whose text is
+/// the lexer's error message ([`Lexer::error_message`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Item {
     pub kind: ItemKind,
-    pub pos: usize,
-    pub val: Cow<'a, str>,
-    pub line: usize,
+    pub pos: Pos,
+    pub end: Pos,
 }
 
-impl std::fmt::Display for Item<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Item {
+    /// The text of a non-error item.
+    pub fn val(self, input: &str) -> &str {
+        &input[self.pos as usize..self.end as usize]
+    }
+
+    /// The item as Go's parser quotes it in errors; `error` is the text of an
+    /// error item.
+    pub fn describe(self, input: &str, error: &str) -> String {
         match self.kind {
-            ItemKind::Eof => f.write_str("EOF"),
-            ItemKind::Error => f.write_str(&self.val),
-            k if k.is_keyword() => write!(f, "<{}>", self.val),
+            ItemKind::Eof => "EOF".to_string(),
+            ItemKind::Error => error.to_string(),
+            k if k.is_keyword() => format!("<{}>", self.val(input)),
             _ => {
-                if self.val.len() > 10 {
-                    let truncated: String = self.val.chars().take(10).collect();
-                    write!(f, "{}...", crate::gofmt::quote(&truncated))
+                let val = self.val(input);
+                if val.len() > 10 {
+                    let truncated: String = val.chars().take(10).collect();
+                    format!("{}...", crate::gofmt::quote(&truncated))
                 } else {
-                    f.write_str(&crate::gofmt::quote(&self.val))
+                    crate::gofmt::quote(val)
                 }
             }
         }
     }
+}
+
+/// The 1-based line of a byte offset.
+pub fn line_at(input: &str, pos: Pos) -> usize {
+    let before = &input.as_bytes()[..(pos as usize).min(input.len())];
+    1 + before.iter().filter(|&&b| b == b'\n').count()
 }
 
 const LEFT_DELIM: &str = "{{";
@@ -132,7 +146,7 @@ pub struct LexOptions {
     pub continue_ok: bool,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 enum State {
     Text,
     LeftDelim,
@@ -142,57 +156,71 @@ enum State {
     Done,
 }
 
-struct Lexer<'a> {
+/// Lexes on demand: [`Lexer::next_item`] runs the state machine until it has
+/// produced the next item, so the whole item stream never exists at once.
+pub struct Lexer<'a> {
     input: &'a str,
     pos: usize,
     start: usize,
-    items: Vec<Item<'a>>,
+    /// Items produced but not yet handed out (a state emits at most two).
+    queue: [Item; 2],
+    queued: usize,
+    read: usize,
+    state: State,
+    /// The last item handed out, repeated once the stream has ended.
+    last: Item,
+    error: String,
     paren_depth: i32,
     options: LexOptions,
-    line_cache: (usize, usize),
-}
-
-/// Lexes the whole input. The result ends with an EOF item or an error item.
-pub fn lex(input: &str, options: LexOptions) -> Vec<Item<'_>> {
-    let mut lexer = Lexer {
-        input,
-        pos: 0,
-        start: 0,
-        items: Vec::new(),
-        paren_depth: 0,
-        options,
-        line_cache: (0, 1),
-    };
-    let mut state = State::Text;
-    loop {
-        state = match state {
-            State::Text => lexer.lex_text(),
-            State::LeftDelim => lexer.lex_left_delim(),
-            State::Comment => lexer.lex_comment(),
-            State::RightDelim => lexer.lex_right_delim(),
-            State::InsideAction => lexer.lex_inside_action(),
-            State::Done => break,
-        };
-    }
-    lexer.items
 }
 
 impl<'a> Lexer<'a> {
-    /// The 1-based line of a byte offset; offsets are asked for in increasing order
-    /// almost always, so the count resumes from the last answer.
-    fn line_at(&mut self, pos: usize) -> usize {
-        let (cached_pos, cached_line) = self.line_cache;
-        let line = if pos >= cached_pos {
-            cached_line
-                + self.input[cached_pos..pos]
-                    .bytes()
-                    .filter(|&b| b == b'\n')
-                    .count()
-        } else {
-            1 + self.input[..pos].bytes().filter(|&b| b == b'\n').count()
+    /// A lexer over `input`, which must be shorter than 4 GiB so that `u32`
+    /// positions can address it.
+    pub fn new(input: &'a str, options: LexOptions) -> Lexer<'a> {
+        let eof = Item {
+            kind: ItemKind::Eof,
+            pos: 0,
+            end: 0,
         };
-        self.line_cache = (pos, line);
-        line
+        Lexer {
+            input,
+            pos: 0,
+            start: 0,
+            queue: [eof; 2],
+            queued: 0,
+            read: 0,
+            state: State::Text,
+            last: eof,
+            error: String::new(),
+            paren_depth: 0,
+            options,
+        }
+    }
+
+    /// The next item; after the EOF or error item that ends the stream, that
+    /// item again.
+    pub fn next_item(&mut self) -> Item {
+        while self.read == self.queued {
+            self.read = 0;
+            self.queued = 0;
+            self.state = match self.state {
+                State::Text => self.lex_text(),
+                State::LeftDelim => self.lex_left_delim(),
+                State::Comment => self.lex_comment(),
+                State::RightDelim => self.lex_right_delim(),
+                State::InsideAction => self.lex_inside_action(),
+                State::Done => return self.last,
+            };
+        }
+        self.last = self.queue[self.read];
+        self.read += 1;
+        self.last
+    }
+
+    /// The message of the error item, once one has been produced.
+    pub fn error_message(&self) -> &str {
+        &self.error
     }
 
     fn rest(&self) -> &'a str {
@@ -215,14 +243,17 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn emit(&mut self, kind: ItemKind) {
-        let line = self.line_at(self.start);
-        self.items.push(Item {
+    fn push(&mut self, kind: ItemKind) {
+        self.queue[self.queued] = Item {
             kind,
-            pos: self.start,
-            val: Cow::Borrowed(&self.input[self.start..self.pos]),
-            line,
-        });
+            pos: self.start as Pos,
+            end: self.pos as Pos,
+        };
+        self.queued += 1;
+    }
+
+    fn emit(&mut self, kind: ItemKind) {
+        self.push(kind);
         self.start = self.pos;
     }
 
@@ -231,13 +262,8 @@ impl<'a> Lexer<'a> {
     }
 
     fn error(&mut self, message: String) -> State {
-        let line = self.line_at(self.start);
-        self.items.push(Item {
-            kind: ItemKind::Error,
-            pos: self.start,
-            val: Cow::Owned(message),
-            line,
-        });
+        self.error = message;
+        self.push(ItemKind::Error);
         State::Done
     }
 

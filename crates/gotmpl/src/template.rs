@@ -116,7 +116,7 @@ impl Templates {
 
     fn insert_trees(&mut self, trees: TreeSet) {
         for (tree_name, tree) in trees {
-            let keep_old = tree.root.is_empty_tree() && self.lookup(&tree_name).is_some();
+            let keep_old = tree.is_empty() && self.lookup(&tree_name).is_some();
             if !keep_old {
                 self.added.remove(&tree_name);
                 Arc::make_mut(&mut self.trees).insert(tree_name, tree);
@@ -140,7 +140,7 @@ impl Templates {
             if tree_name == name {
                 top = Some(tree.clone());
             }
-            let keep_old = tree.root.is_empty_tree() && self.lookup(&tree_name).is_some();
+            let keep_old = tree.is_empty() && self.lookup(&tree_name).is_some();
             if !keep_old {
                 self.added.insert(tree_name, tree);
             }
