@@ -3,7 +3,9 @@
 //!
 //! The tree is compact: positions are `u32` byte offsets, and text, identifiers,
 //! fields and number literals are byte ranges into the template text the tree
-//! keeps, so nodes print and execute against that text (see [`Shown`]).
+//! keeps, so nodes print and execute against that text (see [`Shown`]). The
+//! names of field paths are also listed, split, in one table per parse, so that
+//! executing a path does not split it again.
 
 use std::fmt::{self, Display, Formatter, Write};
 use std::sync::Arc;
@@ -12,12 +14,14 @@ use std::sync::Arc;
 pub type Pos = u32;
 
 /// One parsed template: its name, the file it came from, the text (for error
-/// positions and the byte ranges of the nodes) and the root list.
+/// positions and the byte ranges of the nodes), the field name table and the
+/// root list. The trees of one parse share the text and the table.
 #[derive(Debug)]
 pub struct Tree {
     pub name: String,
     pub parse_name: String,
     pub text: Arc<str>,
+    pub field_names: Arc<[Span]>,
     pub root: ListNode,
 }
 
@@ -38,6 +42,20 @@ impl Tree {
     pub fn is_empty(&self) -> bool {
         self.root.is_empty_tree(&self.text)
     }
+
+    /// The spans of the names of a field path.
+    pub fn names(&self, names: Names) -> &[Span] {
+        let first = names.first as usize;
+        &self.field_names[first..first + names.count as usize]
+    }
+}
+
+/// The names of a field path (`.A.B`: `A`, `B`): a range of the tree's field
+/// name table.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Names {
+    pub first: u32,
+    pub count: u32,
 }
 
 /// A byte range of the template text.
@@ -63,7 +81,7 @@ pub struct ListNode {
 
 impl ListNode {
     /// Go's `IsEmptyTree`: only whitespace text and comments.
-    fn is_empty_tree(&self, text: &str) -> bool {
+    pub fn is_empty_tree(&self, text: &str) -> bool {
         self.nodes.iter().all(|n| match n {
             Node::Text(span) => span.of(text).trim().is_empty(),
             _ => false,
@@ -127,26 +145,12 @@ pub struct CommandNode {
     pub args: Box<[Arg]>,
 }
 
-/// `$x` or `$x.Field.Chain`: `path` spans the whole of it, the variable's name
-/// and the fields joined by dots, as written.
+/// `$x` or `$x.Field.Chain`: `path` spans the whole of it as written.
 #[derive(Clone, Copy, Debug)]
 pub struct VariableNode {
     pub pos: Pos,
     pub path: Span,
-}
-
-impl VariableNode {
-    /// The variable's name, `$` included.
-    pub fn name(self, text: &str) -> &str {
-        let path = self.path.of(text);
-        &path[..dot_or_end(path)]
-    }
-
-    /// The fields after the name, as written (`.A.B`), empty if there are none.
-    pub fn fields(self, text: &str) -> &str {
-        let path = self.path.of(text);
-        &path[dot_or_end(path)..]
-    }
+    pub fields: Names,
 }
 
 /// A numeric literal with every interpretation Go's parser derives from it.
@@ -166,6 +170,7 @@ pub struct ChainNode {
     pub node: Arg,
     /// The fields as written, each with its leading dot.
     pub fields: Span,
+    pub names: Names,
 }
 
 /// An operand of a command.
@@ -179,6 +184,7 @@ pub enum Arg {
     Field {
         pos: Pos,
         path: Span,
+        names: Names,
     },
     Bool {
         pos: Pos,
@@ -212,31 +218,6 @@ impl Arg {
             Arg::Pipe(p) => p.pos,
             Arg::Chain(c) => c.pos,
         }
-    }
-}
-
-/// The offset of the first `.` in `s`, or its length. Paths are short, so a plain
-/// scan beats the general string searchers.
-fn dot_or_end(s: &str) -> usize {
-    s.bytes().position(|b| b == b'.').unwrap_or(s.len())
-}
-
-/// The names of a field path written as `.A.B`: `A`, `B`.
-pub fn field_names(fields: &str) -> FieldNames<'_> {
-    FieldNames(fields)
-}
-
-/// An iterator over the names of a field path; see [`field_names`].
-pub struct FieldNames<'a>(&'a str);
-
-impl<'a> Iterator for FieldNames<'a> {
-    type Item = &'a str;
-
-    fn next(&mut self) -> Option<&'a str> {
-        let rest = self.0.strip_prefix('.')?;
-        let end = dot_or_end(rest);
-        self.0 = &rest[end..];
-        Some(&rest[..end])
     }
 }
 

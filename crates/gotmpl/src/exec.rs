@@ -200,6 +200,19 @@ impl<'a, 'o> State<'a, 'o> {
         &self.tree.text
     }
 
+    /// The name of a variable, `$` included.
+    fn var_name(&self, var: &VariableNode) -> &'a str {
+        let end = match self.tree.names(var.fields).first() {
+            Some(first_field) => first_field.start - 1,
+            None => var.path.end,
+        };
+        Span {
+            start: var.path.start,
+            end,
+        }
+        .of(self.text())
+    }
+
     /// A node of the tree being executed, printable as Go prints it.
     fn show<T: ?Sized>(&self, node: &'a T) -> Shown<'a, T> {
         shown(node, self.text())
@@ -390,9 +403,9 @@ impl<'a, 'o> State<'a, 'o> {
         if !decl.is_empty() {
             if b.pipe.is_assign {
                 if decl.len() > 1 {
-                    self.set_var(decl[0].name(self.text()), index.clone())?;
+                    self.set_var(self.var_name(&decl[0]), index.clone())?;
                 } else {
-                    self.set_var(decl[0].name(self.text()), elem.clone())?;
+                    self.set_var(self.var_name(&decl[0]), elem.clone())?;
                 }
             } else {
                 self.set_top_var(1, elem.clone());
@@ -400,7 +413,7 @@ impl<'a, 'o> State<'a, 'o> {
         }
         if decl.len() > 1 {
             if b.pipe.is_assign {
-                self.set_var(decl[1].name(self.text()), elem.clone())?;
+                self.set_var(self.var_name(&decl[1]), elem.clone())?;
             } else {
                 self.set_top_var(2, index);
             }
@@ -482,9 +495,9 @@ impl<'a, 'o> State<'a, 'o> {
         let value = value.unwrap_or(Eval::Missing);
         for var in &pipe.decl {
             if pipe.is_assign {
-                self.set_var(var.name(self.text()), value.clone())?;
+                self.set_var(self.var_name(var), value.clone())?;
             } else {
-                self.vars.push((var.name(self.text()), value.clone()));
+                self.vars.push((self.var_name(var), value.clone()));
             }
         }
         Ok(value)
@@ -503,9 +516,8 @@ impl<'a, 'o> State<'a, 'o> {
     fn eval_command(&mut self, dot: &Eval, cmd: &'a CommandNode, fin: Option<&Eval>) -> R<Eval> {
         let first = &cmd.args[0];
         match first {
-            Arg::Field { path, .. } => {
-                let fields = path.of(self.text());
-                return self.eval_field_node(dot, first, fields, &cmd.args, fin);
+            Arg::Field { names, .. } => {
+                return self.eval_field_node(dot, first, *names, &cmd.args, fin)
             }
             Arg::Chain(chain) => return self.eval_chain_node(dot, first, chain, &cmd.args, fin),
             Arg::Identifier(name) => {
@@ -560,12 +572,12 @@ impl<'a, 'o> State<'a, 'o> {
         &mut self,
         dot: &Eval,
         node: &'a Arg,
-        fields: &'a str,
+        names: Names,
         args: &'a [Arg],
         fin: Option<&Eval>,
     ) -> R<Eval> {
         self.at(At::Arg(node));
-        self.eval_field_chain(dot, dot.clone(), node, fields, args, fin)
+        self.eval_field_chain(dot, dot.clone(), node, names, args, fin)
     }
 
     fn eval_chain_node(
@@ -584,8 +596,7 @@ impl<'a, 'o> State<'a, 'o> {
             )));
         }
         let receiver = self.eval_arg(dot, Param::Untyped, &chain.node)?;
-        let fields = chain.fields.of(self.text());
-        self.eval_field_chain(dot, receiver, node, fields, args, fin)
+        self.eval_field_chain(dot, receiver, node, chain.names, args, fin)
     }
 
     fn eval_variable_node(
@@ -597,13 +608,12 @@ impl<'a, 'o> State<'a, 'o> {
         fin: Option<&Eval>,
     ) -> R<Eval> {
         self.at(At::Arg(node));
-        let value = self.var_value(var.name(self.text()))?;
-        let fields = var.fields(self.text());
-        if fields.is_empty() {
+        let value = self.var_value(self.var_name(var))?;
+        if var.fields.count == 0 {
             self.not_a_function(args, fin)?;
             return Ok(value);
         }
-        self.eval_field_chain(dot, value, node, fields, args, fin)
+        self.eval_field_chain(dot, value, node, var.fields, args, fin)
     }
 
     fn eval_field_chain(
@@ -611,19 +621,18 @@ impl<'a, 'o> State<'a, 'o> {
         dot: &Eval,
         mut receiver: Eval,
         node: &'a Arg,
-        fields: &'a str,
+        names: Names,
         args: &'a [Arg],
         fin: Option<&Eval>,
     ) -> R<Eval> {
-        let mut names = field_names(fields);
-        let Some(mut name) = names.next() else {
+        let text = self.text();
+        let Some((last, init)) = self.tree.names(names).split_last() else {
             return Ok(receiver);
         };
-        for next in names {
-            receiver = self.eval_field(dot, name, node, &[], None, receiver)?;
-            name = next;
+        for name in init {
+            receiver = self.eval_field(dot, name.of(text), node, &[], None, receiver)?;
         }
-        self.eval_field(dot, name, node, args, fin, receiver)
+        self.eval_field(dot, last.of(text), node, args, fin, receiver)
     }
 
     fn eval_field(
@@ -935,8 +944,8 @@ impl<'a, 'o> State<'a, 'o> {
                     Param::Untyped => Err(self.error("cannot assign nil to <nil>")),
                 };
             }
-            Arg::Field { path, .. } => {
-                let v = self.eval_field_node(dot, arg, path.of(self.text()), single, None)?;
+            Arg::Field { names, .. } => {
+                let v = self.eval_field_node(dot, arg, *names, single, None)?;
                 return self.validate_type(v, param);
             }
             Arg::Variable(var) => {

@@ -53,13 +53,28 @@ pub fn parse(
         cmds: Vec::new(),
         args: Vec::new(),
         strings: FxHashMap::default(),
+        field_names: Vec::new(),
         set: Vec::new(),
         index: FxHashMap::default(),
-        text: Arc::from(text),
     };
     let root = parser.parse_top()?;
     parser.add(name.to_string(), root)?;
-    Ok(parser.set)
+    let text: Arc<str> = Arc::from(text);
+    let field_names: Arc<[Span]> = parser.field_names.into();
+    Ok(parser
+        .set
+        .into_iter()
+        .map(|(name, root)| {
+            let tree = Tree {
+                name: name.clone(),
+                parse_name: parse_name.to_string(),
+                text: text.clone(),
+                field_names: field_names.clone(),
+                root,
+            };
+            (name, Arc::new(tree))
+        })
+        .collect())
 }
 
 struct Parser<'a> {
@@ -82,9 +97,11 @@ struct Parser<'a> {
     /// String literals already unquoted, by their quoted text: a repeated
     /// literal shares one value.
     strings: FxHashMap<&'a str, Arc<str>>,
-    set: TreeSet,
+    /// The names of every field path, in the order they were parsed.
+    field_names: Vec<Span>,
+    /// The roots of the templates defined so far, by name, in definition order.
+    set: Vec<(String, ListNode)>,
     index: FxHashMap<String, usize>,
-    text: Arc<str>,
 }
 
 type PResult<T> = Result<T, ParseError>;
@@ -206,21 +223,15 @@ impl<'a> Parser<'a> {
     /// Adds a finished tree to this parse's set: a non-empty redefinition within
     /// one parse is an error, an empty one is ignored.
     fn add(&mut self, name: String, root: ListNode) -> PResult<()> {
-        let tree = Arc::new(Tree {
-            name: name.clone(),
-            parse_name: self.parse_name.clone(),
-            text: self.text.clone(),
-            root,
-        });
         match self.index.get(&name) {
             None => {
                 self.index.insert(name.clone(), self.set.len());
-                self.set.push((name, tree));
+                self.set.push((name, root));
             }
             Some(&i) => {
-                if self.set[i].1.is_empty() {
-                    self.set[i].1 = tree;
-                } else if !tree.is_empty() {
+                if self.set[i].1.is_empty_tree(self.input) {
+                    self.set[i].1 = root;
+                } else if !root.is_empty_tree(self.input) {
                     return Err(self.errorf(format!(
                         "template: multiple definition of template {}",
                         crate::gofmt::quote(&name)
@@ -485,6 +496,7 @@ impl<'a> Parser<'a> {
                     start: v.pos,
                     end: v.end,
                 },
+                fields: Names::default(),
             };
             if next.kind == ItemKind::Assign || next.kind == ItemKind::Declare {
                 is_assign = next.kind == ItemKind::Assign;
@@ -599,16 +611,29 @@ impl<'a> Parser<'a> {
             return Ok(Some(node));
         }
         let chain_pos = self.peek().pos;
+        let first = self.field_names.len();
         let mut end = chain_pos;
         while self.peek().kind == ItemKind::Field {
-            end = self.next().end;
+            let field = self.next();
+            self.push_field_name(field);
+            end = field.end;
         }
+        let names = Names {
+            first: first as u32,
+            count: (self.field_names.len() - first) as u32,
+        };
         Ok(Some(match node {
-            Arg::Field { path, .. } => Arg::Field {
+            Arg::Field {
+                path, names: head, ..
+            } => Arg::Field {
                 pos: chain_pos,
                 path: Span {
                     start: path.start,
                     end,
+                },
+                names: Names {
+                    first: head.first,
+                    count: head.count + names.count,
                 },
             },
             Arg::Variable(v) => Arg::Variable(VariableNode {
@@ -617,6 +642,7 @@ impl<'a> Parser<'a> {
                     start: v.path.start,
                     end,
                 },
+                fields: names,
             }),
             Arg::Bool { .. } | Arg::String { .. } | Arg::Number(_) | Arg::Nil(_) | Arg::Dot(_) => {
                 return Err(self.errorf(format!(
@@ -631,8 +657,17 @@ impl<'a> Parser<'a> {
                     start: chain_pos,
                     end,
                 },
+                names,
             })),
         }))
+    }
+
+    /// Adds the name of a field item (its text after the dot) to the table.
+    fn push_field_name(&mut self, field: Item) {
+        self.field_names.push(Span {
+            start: field.pos + 1,
+            end: field.end,
+        });
     }
 
     fn term(&mut self) -> PResult<Option<Arg>> {
@@ -664,12 +699,18 @@ impl<'a> Parser<'a> {
                 Arg::Variable(VariableNode {
                     pos: token.pos,
                     path: span,
+                    fields: Names::default(),
                 })
             }
-            ItemKind::Field => Arg::Field {
-                pos: token.pos,
-                path: span,
-            },
+            ItemKind::Field => {
+                let first = self.field_names.len() as u32;
+                self.push_field_name(token);
+                Arg::Field {
+                    pos: token.pos,
+                    path: span,
+                    names: Names { first, count: 1 },
+                }
+            }
             ItemKind::Bool => Arg::Bool {
                 pos: token.pos,
                 value: self.val(token) == "true",
