@@ -293,6 +293,8 @@ impl<'a, 'o> State<'a, 'o> {
         self.at(At::Node(node));
         match value.concrete() {
             None => self.out.push_str("<no value>"),
+            // `%v` of a string is the string: no need for a formatted copy.
+            Some(Value::String(s)) => self.out.push_str(s),
             Some(v) => self.out.push_str(&gofmt::format_value(v)),
         }
     }
