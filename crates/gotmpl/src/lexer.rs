@@ -117,7 +117,10 @@ fn is_space(c: char) -> bool {
 }
 
 fn is_alphanumeric(c: char) -> bool {
-    c == '_' || c.is_alphabetic() || c.is_numeric()
+    if c.is_ascii() {
+        return c == '_' || c.is_ascii_alphanumeric();
+    }
+    c.is_alphabetic() || c.is_numeric()
 }
 
 fn has_left_trim_marker(s: &str) -> bool {
@@ -228,13 +231,41 @@ impl<'a> Lexer<'a> {
     }
 
     fn next(&mut self) -> Option<char> {
-        let c = self.rest().chars().next()?;
+        let c = self.peek()?;
         self.pos += c.len_utf8();
         Some(c)
     }
 
     fn peek(&self) -> Option<char> {
-        self.rest().chars().next()
+        match self.input.as_bytes().get(self.pos) {
+            Some(&b) if b.is_ascii() => Some(b as char),
+            Some(_) => self.rest().chars().next(),
+            None => None,
+        }
+    }
+
+    /// Moves past a run of alphanumeric characters.
+    fn skip_alphanumerics(&mut self) {
+        while let Some(c) = self.peek() {
+            if !is_alphanumeric(c) {
+                break;
+            }
+            self.pos += c.len_utf8();
+        }
+    }
+
+    /// The offset in the rest of the input of the next `{{`.
+    fn find_left_delim(&self) -> Option<usize> {
+        let rest = self.rest();
+        let mut from = 0;
+        while let Some(i) = rest[from..].find('{') {
+            let at = from + i;
+            if rest[at..].starts_with(LEFT_DELIM) {
+                return Some(at);
+            }
+            from = at + 1;
+        }
+        None
     }
 
     fn backup(&mut self, c: Option<char>) {
@@ -282,7 +313,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_text(&mut self) -> State {
-        if let Some(x) = self.rest().find(LEFT_DELIM) {
+        if let Some(x) = self.find_left_delim() {
             if x > 0 {
                 self.pos += x;
                 let delim_end = self.pos + LEFT_DELIM.len();
@@ -467,37 +498,29 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_identifier(&mut self) -> State {
-        loop {
-            let c = self.next();
-            match c {
-                Some(c) if is_alphanumeric(c) => {}
-                _ => {
-                    self.backup(c);
-                    if !self.at_terminator() {
-                        return self
-                            .error(format!("bad character {}", crate::strconv::sharp_u_opt(c)));
-                    }
-                    let word = &self.input[self.start..self.pos];
-                    let kind = match word {
-                        "block" => ItemKind::Block,
-                        "break" if self.options.break_ok => ItemKind::Break,
-                        "continue" if self.options.continue_ok => ItemKind::Continue,
-                        "define" => ItemKind::Define,
-                        "else" => ItemKind::Else,
-                        "end" => ItemKind::End,
-                        "if" => ItemKind::If,
-                        "range" => ItemKind::Range,
-                        "nil" => ItemKind::Nil,
-                        "template" => ItemKind::Template,
-                        "with" => ItemKind::With,
-                        "true" | "false" => ItemKind::Bool,
-                        _ => ItemKind::Identifier,
-                    };
-                    self.emit(kind);
-                    return State::InsideAction;
-                }
-            }
+        self.skip_alphanumerics();
+        if !self.at_terminator() {
+            let c = self.peek();
+            return self.error(format!("bad character {}", crate::strconv::sharp_u_opt(c)));
         }
+        let word = &self.input[self.start..self.pos];
+        let kind = match word {
+            "block" => ItemKind::Block,
+            "break" if self.options.break_ok => ItemKind::Break,
+            "continue" if self.options.continue_ok => ItemKind::Continue,
+            "define" => ItemKind::Define,
+            "else" => ItemKind::Else,
+            "end" => ItemKind::End,
+            "if" => ItemKind::If,
+            "range" => ItemKind::Range,
+            "nil" => ItemKind::Nil,
+            "template" => ItemKind::Template,
+            "with" => ItemKind::With,
+            "true" | "false" => ItemKind::Bool,
+            _ => ItemKind::Identifier,
+        };
+        self.emit(kind);
+        State::InsideAction
     }
 
     fn lex_field_or_variable(&mut self, kind: ItemKind) -> State {
@@ -509,22 +532,10 @@ impl<'a> Lexer<'a> {
             });
             return State::InsideAction;
         }
-        let mut last;
-        loop {
-            last = self.next();
-            match last {
-                Some(c) if is_alphanumeric(c) => {}
-                _ => {
-                    self.backup(last);
-                    break;
-                }
-            }
-        }
+        self.skip_alphanumerics();
         if !self.at_terminator() {
-            return self.error(format!(
-                "bad character {}",
-                crate::strconv::sharp_u_opt(last)
-            ));
+            let c = self.peek();
+            return self.error(format!("bad character {}", crate::strconv::sharp_u_opt(c)));
         }
         self.emit(kind);
         State::InsideAction
@@ -557,16 +568,26 @@ impl<'a> Lexer<'a> {
         State::InsideAction
     }
 
+    /// Scans bytes: the quote, backslash and newline are ASCII, which never occur
+    /// inside the encoding of another character.
     fn lex_quote(&mut self) -> State {
         loop {
-            match self.next() {
-                Some('\\') => match self.next() {
-                    None | Some('\n') => return self.error("unterminated quoted string".into()),
-                    Some(_) => {}
-                },
-                None | Some('\n') => return self.error("unterminated quoted string".into()),
-                Some('"') => break,
-                Some(_) => {}
+            match self.input.as_bytes().get(self.pos) {
+                Some(b'\\') => {
+                    self.pos += 1;
+                    match self.next() {
+                        None | Some('\n') => {
+                            return self.error("unterminated quoted string".into())
+                        }
+                        Some(_) => {}
+                    }
+                }
+                None | Some(b'\n') => return self.error("unterminated quoted string".into()),
+                Some(b'"') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(_) => self.pos += 1,
             }
         }
         self.emit(ItemKind::String);
@@ -574,13 +595,10 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_raw_quote(&mut self) -> State {
-        loop {
-            match self.next() {
-                None => return self.error("unterminated raw quoted string".into()),
-                Some('`') => break,
-                Some(_) => {}
-            }
-        }
+        let Some(end) = self.rest().find('`') else {
+            return self.error("unterminated raw quoted string".into());
+        };
+        self.pos += end + 1;
         self.emit(ItemKind::RawString);
         State::InsideAction
     }
