@@ -3,6 +3,7 @@
 //! function checks and error texts.
 
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::ast::*;
@@ -277,7 +278,9 @@ impl<'a> Parser<'a> {
         if token.kind != ItemKind::String && token.kind != ItemKind::RawString {
             return Err(self.unexpected(token, context));
         }
-        let name = strconv::unquote(self.val(token)).map_err(|e| self.errorf(e))?;
+        let name = strconv::unquote(self.val(token))
+            .map_err(|e| self.errorf(e))?
+            .into_owned();
         self.expect(ItemKind::RightDelim, context)?;
         let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
         let (list, end) = self.item_list()?;
@@ -432,9 +435,9 @@ impl<'a> Parser<'a> {
 
     fn template_name(&mut self, token: Item, context: &str) -> PResult<String> {
         match token.kind {
-            ItemKind::String | ItemKind::RawString => {
-                strconv::unquote(self.val(token)).map_err(|e| self.errorf(e))
-            }
+            ItemKind::String | ItemKind::RawString => strconv::unquote(self.val(token))
+                .map(Cow::into_owned)
+                .map_err(|e| self.errorf(e)),
             _ => Err(self.unexpected(token, context)),
         }
     }
