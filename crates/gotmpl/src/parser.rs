@@ -18,11 +18,11 @@ const MAX_EXPRESSION_DEPTH: usize = 10000;
 pub type TreeSet = Vec<(String, Arc<Tree>)>;
 
 /// Parses `text` as the template `name` from the file `parse_name`. `has_function`
-/// tells whether an identifier names a function.
+/// tells whether an identifier names a function. The trees keep `text`.
 pub fn parse(
     name: &str,
     parse_name: &str,
-    text: &str,
+    text: Arc<str>,
     has_function: &dyn Fn(&str) -> bool,
 ) -> Result<TreeSet, ParseError> {
     if Pos::try_from(text.len()).is_err() {
@@ -40,8 +40,8 @@ pub fn parse(
         end: 0,
     };
     let mut parser = Parser {
-        lexer: Lexer::new(text, options),
-        input: text,
+        lexer: Lexer::new(&text, options),
+        input: &text,
         token: [eof; 3],
         peek_count: 0,
         vars: vec!["$"],
@@ -60,7 +60,6 @@ pub fn parse(
     };
     let root = parser.parse_top()?;
     parser.add(name.to_string(), root)?;
-    let text: Arc<str> = Arc::from(text);
     let field_names: Arc<[Span]> = parser.field_names.into();
     Ok(parser
         .set
