@@ -149,7 +149,7 @@ pub struct LexOptions {
     pub continue_ok: bool,
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 enum State {
     Text,
     LeftDelim,
