@@ -5,7 +5,8 @@
 //! fields and number literals are byte ranges into the template text the tree
 //! keeps, so nodes print and execute against that text (see [`Shown`]). The
 //! names of field paths are also listed, split, in one table per parse, so that
-//! executing a path does not split it again.
+//! executing a path does not split it again, and string literals' values in
+//! another, so that an operand is 16 bytes.
 
 use std::fmt::{self, Display, Formatter, Write};
 use std::sync::Arc;
@@ -14,14 +15,17 @@ use std::sync::Arc;
 pub type Pos = u32;
 
 /// One parsed template: its name, the file it came from, the text (for error
-/// positions and the byte ranges of the nodes), the field name table and the
-/// root list. The trees of one parse share the text and the table.
+/// positions and the byte ranges of the nodes), the tables of field names and
+/// string values, and the root list. The trees of one parse share the text and
+/// the tables.
 #[derive(Debug)]
 pub struct Tree {
     pub name: String,
     pub parse_name: String,
     pub text: Arc<str>,
+    /// The names of the field paths, in text order.
     pub field_names: Arc<[Span]>,
+    pub strings: Arc<[Arc<str>]>,
     pub root: ListNode,
 }
 
@@ -43,19 +47,23 @@ impl Tree {
         self.root.is_empty_tree(&self.text)
     }
 
-    /// The spans of the names of a field path.
-    pub fn names(&self, names: Names) -> &[Span] {
-        let first = names.first as usize;
-        &self.field_names[first..first + names.count as usize]
+    /// The spans of the names of the field path `path` (`.A.B` or `$x.A.B`: `A`,
+    /// `B`), whose names, if it has any, start at entry `first` of the table.
+    /// The table is in text order, so they are the entries inside `path`.
+    pub fn names(&self, path: Span, first: u32) -> &[Span] {
+        let rest = self.field_names.get(first as usize..).unwrap_or_default();
+        let count = rest.iter().take_while(|name| name.end <= path.end).count();
+        &rest[..count]
     }
 }
 
-/// The names of a field path (`.A.B`: `A`, `B`): a range of the tree's field
-/// name table.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Names {
-    pub first: u32,
-    pub count: u32,
+/// Go's position of a field path (`.A.B`, `$x.A`): where its chain of fields
+/// after the first element starts, or its start when there is no chain.
+fn path_pos(path: Span, text: &str) -> Pos {
+    match path.of(text).bytes().skip(1).position(|b| b == b'.') {
+        Some(i) => path.start + 1 + i as Pos,
+        None => path.start,
+    }
 }
 
 /// A byte range of the template text.
@@ -145,12 +153,12 @@ pub struct CommandNode {
     pub args: Box<[Arg]>,
 }
 
-/// `$x` or `$x.Field.Chain`: `path` spans the whole of it as written.
+/// `$x` or `$x.Field.Chain`: `path` spans the whole of it as written; the
+/// names of its fields, if any, start at entry `first_name` of the table.
 #[derive(Clone, Copy, Debug)]
 pub struct VariableNode {
-    pub pos: Pos,
     pub path: Span,
-    pub fields: Names,
+    pub first_name: u32,
 }
 
 /// A numeric literal with every interpretation Go's parser derives from it.
@@ -170,8 +178,12 @@ pub struct ChainNode {
     pub node: Arg,
     /// The fields as written, each with its leading dot.
     pub fields: Span,
-    pub names: Names,
+    pub first_name: u32,
 }
+
+// Lists and commands hold these by the thousand: keep them this small.
+const _: () = assert!(std::mem::size_of::<Node>() == 16);
+const _: () = assert!(std::mem::size_of::<Arg>() == 16);
 
 /// An operand of a command.
 #[derive(Debug)]
@@ -182,27 +194,27 @@ pub enum Arg {
     Variable(VariableNode),
     /// `.A.B`: the fields as written, each with its leading dot.
     Field {
-        pos: Pos,
         path: Span,
-        names: Names,
+        first_name: u32,
     },
     Bool {
         pos: Pos,
         value: bool,
     },
     Number(Box<NumberNode>),
-    /// A string literal: the quoted form spans the text, the value is shared with
-    /// every string value made from it.
+    /// A string literal: the quoted form spans the text; the value, shared with
+    /// every string value made from it, is entry `value` of the tree's strings.
     String {
         quoted: Span,
-        text: Arc<str>,
+        value: u32,
     },
     Pipe(Box<PipeNode>),
     Chain(Box<ChainNode>),
 }
 
 impl Arg {
-    pub fn pos(&self) -> Pos {
+    /// The position, which for a field path depends on its `text`.
+    pub fn pos(&self, text: &str) -> Pos {
         match self {
             Arg::Identifier(Span { start: pos, .. })
             | Arg::String {
@@ -211,9 +223,10 @@ impl Arg {
             }
             | Arg::Dot(pos)
             | Arg::Nil(pos)
-            | Arg::Field { pos, .. }
             | Arg::Bool { pos, .. } => *pos,
-            Arg::Variable(v) => v.pos,
+            Arg::Field { path, .. } | Arg::Variable(VariableNode { path, .. }) => {
+                path_pos(*path, text)
+            }
             Arg::Number(n) => n.pos,
             Arg::Pipe(p) => p.pos,
             Arg::Chain(c) => c.pos,

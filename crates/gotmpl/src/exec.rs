@@ -113,13 +113,14 @@ enum At<'a> {
 }
 
 impl At<'_> {
-    fn pos(&self) -> Pos {
+    /// The position; `text` is the node's tree's text.
+    fn pos(&self, text: &str) -> Pos {
         match self {
             At::Node(n) => n.pos(),
             At::List(l) => l.pos,
             At::Pipe(p) => p.pos,
             At::Cmd(c) => c.pos,
-            At::Arg(a) => a.pos(),
+            At::Arg(a) => a.pos(text),
         }
     }
 
@@ -200,17 +201,15 @@ impl<'a, 'o> State<'a, 'o> {
         &self.tree.text
     }
 
-    /// The name of a variable, `$` included.
-    fn var_name(&self, var: &VariableNode) -> &'a str {
-        let end = match self.tree.names(var.fields).first() {
-            Some(first_field) => first_field.start - 1,
-            None => var.path.end,
-        };
-        Span {
-            start: var.path.start,
-            end,
-        }
-        .of(self.text())
+    /// The name of a declared variable, `$` included (a declaration has no
+    /// fields).
+    fn decl_name(&self, var: &VariableNode) -> &'a str {
+        var.path.of(self.text())
+    }
+
+    /// The value of a string literal.
+    fn string_value(&self, index: u32) -> Value {
+        Value::String(self.tree.strings[index as usize].clone())
     }
 
     /// A node of the tree being executed, printable as Go prints it.
@@ -224,7 +223,7 @@ impl<'a, 'o> State<'a, 'o> {
             None => format!("template: {name}: {message}"),
             Some(at) => format!(
                 "template: {}: executing {} at <{}>: {message}",
-                self.tree.location(at.pos()),
+                self.tree.location(at.pos(&self.tree.text)),
                 quote(name),
                 at.context(&self.tree.text)
             ),
@@ -405,9 +404,9 @@ impl<'a, 'o> State<'a, 'o> {
         if !decl.is_empty() {
             if b.pipe.is_assign {
                 if decl.len() > 1 {
-                    self.set_var(self.var_name(&decl[0]), index.clone())?;
+                    self.set_var(self.decl_name(&decl[0]), index.clone())?;
                 } else {
-                    self.set_var(self.var_name(&decl[0]), elem.clone())?;
+                    self.set_var(self.decl_name(&decl[0]), elem.clone())?;
                 }
             } else {
                 self.set_top_var(1, elem.clone());
@@ -415,7 +414,7 @@ impl<'a, 'o> State<'a, 'o> {
         }
         if decl.len() > 1 {
             if b.pipe.is_assign {
-                self.set_var(self.var_name(&decl[1]), elem.clone())?;
+                self.set_var(self.decl_name(&decl[1]), elem.clone())?;
             } else {
                 self.set_top_var(2, index);
             }
@@ -497,9 +496,9 @@ impl<'a, 'o> State<'a, 'o> {
         let value = value.unwrap_or(Eval::Missing);
         for var in &pipe.decl {
             if pipe.is_assign {
-                self.set_var(self.var_name(var), value.clone())?;
+                self.set_var(self.decl_name(var), value.clone())?;
             } else {
-                self.vars.push((self.var_name(var), value.clone()));
+                self.vars.push((self.decl_name(var), value.clone()));
             }
         }
         Ok(value)
@@ -518,8 +517,9 @@ impl<'a, 'o> State<'a, 'o> {
     fn eval_command(&mut self, dot: &Eval, cmd: &'a CommandNode, fin: Option<&Eval>) -> R<Eval> {
         let first = &cmd.args[0];
         match first {
-            Arg::Field { names, .. } => {
-                return self.eval_field_node(dot, first, *names, &cmd.args, fin)
+            Arg::Field { path, first_name } => {
+                let names = self.tree.names(*path, *first_name);
+                return self.eval_field_node(dot, first, names, &cmd.args, fin);
             }
             Arg::Chain(chain) => return self.eval_chain_node(dot, first, chain, &cmd.args, fin),
             Arg::Identifier(name) => {
@@ -540,7 +540,7 @@ impl<'a, 'o> State<'a, 'o> {
             Arg::Dot(_) => Ok(dot.clone()),
             Arg::Nil(_) => Err(self.error("nil is not a command")),
             Arg::Number(n) => self.ideal_constant(first, n),
-            Arg::String { text, .. } => Ok(Eval::Val(Value::String(text.clone()))),
+            Arg::String { value, .. } => Ok(Eval::Val(self.string_value(*value))),
             _ => Err(self.error(format!(
                 "can't evaluate command {}",
                 quote(&self.show(first).to_string())
@@ -574,7 +574,7 @@ impl<'a, 'o> State<'a, 'o> {
         &mut self,
         dot: &Eval,
         node: &'a Arg,
-        names: Names,
+        names: &'a [Span],
         args: &'a [Arg],
         fin: Option<&Eval>,
     ) -> R<Eval> {
@@ -598,7 +598,8 @@ impl<'a, 'o> State<'a, 'o> {
             )));
         }
         let receiver = self.eval_arg(dot, Param::Untyped, &chain.node)?;
-        self.eval_field_chain(dot, receiver, node, chain.names, args, fin)
+        let names = self.tree.names(chain.fields, chain.first_name);
+        self.eval_field_chain(dot, receiver, node, names, args, fin)
     }
 
     fn eval_variable_node(
@@ -610,12 +611,21 @@ impl<'a, 'o> State<'a, 'o> {
         fin: Option<&Eval>,
     ) -> R<Eval> {
         self.at(At::Arg(node));
-        let value = self.var_value(self.var_name(var))?;
-        if var.fields.count == 0 {
+        let names = self.tree.names(var.path, var.first_name);
+        let name_end = match names.first() {
+            Some(first_field) => first_field.start - 1,
+            None => var.path.end,
+        };
+        let name = Span {
+            start: var.path.start,
+            end: name_end,
+        };
+        let value = self.var_value(name.of(self.text()))?;
+        if names.is_empty() {
             self.not_a_function(args, fin)?;
             return Ok(value);
         }
-        self.eval_field_chain(dot, value, node, var.fields, args, fin)
+        self.eval_field_chain(dot, value, node, names, args, fin)
     }
 
     fn eval_field_chain(
@@ -623,12 +633,12 @@ impl<'a, 'o> State<'a, 'o> {
         dot: &Eval,
         mut receiver: Eval,
         node: &'a Arg,
-        names: Names,
+        names: &'a [Span],
         args: &'a [Arg],
         fin: Option<&Eval>,
     ) -> R<Eval> {
         let text = self.text();
-        let Some((last, init)) = self.tree.names(names).split_last() else {
+        let Some((last, init)) = names.split_last() else {
             return Ok(receiver);
         };
         for name in init {
@@ -946,8 +956,9 @@ impl<'a, 'o> State<'a, 'o> {
                     Param::Untyped => Err(self.error("cannot assign nil to <nil>")),
                 };
             }
-            Arg::Field { names, .. } => {
-                let v = self.eval_field_node(dot, arg, *names, single, None)?;
+            Arg::Field { path, first_name } => {
+                let names = self.tree.names(*path, *first_name);
+                let v = self.eval_field_node(dot, arg, names, single, None)?;
                 return self.validate_type(v, param);
             }
             Arg::Variable(var) => {
@@ -996,7 +1007,7 @@ impl<'a, 'o> State<'a, 'o> {
                 None => Err(self.error(format!("expected float; found {shown}"))),
             },
             GoType::String => match arg {
-                Arg::String { text, .. } => Ok(Eval::Val(Value::String(text.clone()))),
+                Arg::String { value, .. } => Ok(Eval::Val(self.string_value(*value))),
                 _ => Err(self.error(format!("expected string; found {shown}"))),
             },
             GoType::Interface => self.eval_empty_interface(dot, arg),
@@ -1010,7 +1021,7 @@ impl<'a, 'o> State<'a, 'o> {
             Arg::Bool { value, .. } => Ok(Eval::Val(Value::Bool(*value))),
             Arg::Dot(_) => Ok(dot.clone()),
             Arg::Number(n) => self.ideal_constant(arg, n),
-            Arg::String { text, .. } => Ok(Eval::Val(Value::String(text.clone()))),
+            Arg::String { value, .. } => Ok(Eval::Val(self.string_value(*value))),
             _ => Err(self.error(format!(
                 "can't handle assignment of {} to empty interface argument",
                 self.show(arg)

@@ -53,7 +53,8 @@ pub fn parse(
         nodes: Vec::new(),
         cmds: Vec::new(),
         args: Vec::new(),
-        strings: FxHashMap::default(),
+        strings: Vec::new(),
+        string_index: FxHashMap::default(),
         field_names: Vec::new(),
         set: Vec::new(),
         index: FxHashMap::default(),
@@ -61,6 +62,7 @@ pub fn parse(
     let root = parser.parse_top()?;
     parser.add(name.to_string(), root)?;
     let field_names: Arc<[Span]> = parser.field_names.into();
+    let strings: Arc<[Arc<str>]> = parser.strings.into();
     Ok(parser
         .set
         .into_iter()
@@ -70,6 +72,7 @@ pub fn parse(
                 parse_name: parse_name.to_string(),
                 text: text.clone(),
                 field_names: field_names.clone(),
+                strings: strings.clone(),
                 root,
             };
             (name, Arc::new(tree))
@@ -94,9 +97,10 @@ struct Parser<'a> {
     nodes: Vec<Node>,
     cmds: Vec<CommandNode>,
     args: Vec<Arg>,
-    /// String literals already unquoted, by their quoted text: a repeated
-    /// literal shares one value.
-    strings: FxHashMap<&'a str, Arc<str>>,
+    /// The values of the string literals, each unquoted once: a repeated literal
+    /// shares one entry, found by its quoted text.
+    strings: Vec<Arc<str>>,
+    string_index: FxHashMap<&'a str, u32>,
     /// The names of every field path, in the order they were parsed.
     field_names: Vec<Span>,
     /// The roots of the templates defined so far, by name, in definition order.
@@ -493,12 +497,11 @@ impl<'a> Parser<'a> {
             let after_variable = self.peek();
             let next = self.peek_non_space();
             let variable = VariableNode {
-                pos: v.pos,
                 path: Span {
                     start: v.pos,
                     end: v.end,
                 },
-                fields: Names::default(),
+                first_name: self.first_name(),
             };
             if next.kind == ItemKind::Assign || next.kind == ItemKind::Declare {
                 is_assign = next.kind == ItemKind::Assign;
@@ -613,38 +616,29 @@ impl<'a> Parser<'a> {
             return Ok(Some(node));
         }
         let chain_pos = self.peek().pos;
-        let first = self.field_names.len();
+        let first_name = self.first_name();
         let mut end = chain_pos;
         while self.peek().kind == ItemKind::Field {
             let field = self.next();
             self.push_field_name(field);
             end = field.end;
         }
-        let names = Names {
-            first: first as u32,
-            count: (self.field_names.len() - first) as u32,
-        };
+        // A field path or a variable just grows: its names are already next to
+        // the chain's in the table.
         Ok(Some(match node {
-            Arg::Field {
-                path, names: head, ..
-            } => Arg::Field {
-                pos: chain_pos,
+            Arg::Field { path, first_name } => Arg::Field {
                 path: Span {
                     start: path.start,
                     end,
                 },
-                names: Names {
-                    first: head.first,
-                    count: head.count + names.count,
-                },
+                first_name,
             },
             Arg::Variable(v) => Arg::Variable(VariableNode {
-                pos: chain_pos,
                 path: Span {
                     start: v.path.start,
                     end,
                 },
-                fields: names,
+                first_name: v.first_name,
             }),
             Arg::Bool { .. } | Arg::String { .. } | Arg::Number(_) | Arg::Nil(_) | Arg::Dot(_) => {
                 return Err(self.errorf(format!(
@@ -659,9 +653,14 @@ impl<'a> Parser<'a> {
                     start: chain_pos,
                     end,
                 },
-                names,
+                first_name,
             })),
         }))
+    }
+
+    /// The table entry the next field name will take.
+    fn first_name(&self) -> u32 {
+        self.field_names.len() as u32
     }
 
     /// Adds the name of a field item (its text after the dot) to the table.
@@ -699,18 +698,16 @@ impl<'a> Parser<'a> {
                     );
                 }
                 Arg::Variable(VariableNode {
-                    pos: token.pos,
                     path: span,
-                    fields: Names::default(),
+                    first_name: self.first_name(),
                 })
             }
             ItemKind::Field => {
-                let first = self.field_names.len() as u32;
+                let first_name = self.first_name();
                 self.push_field_name(token);
                 Arg::Field {
-                    pos: token.pos,
                     path: span,
-                    names: Names { first, count: 1 },
+                    first_name,
                 }
             }
             ItemKind::Bool => Arg::Bool {
@@ -733,7 +730,7 @@ impl<'a> Parser<'a> {
             }
             ItemKind::String | ItemKind::RawString => Arg::String {
                 quoted: span,
-                text: self.string_literal(self.val(token))?,
+                value: self.string_literal(self.val(token))?,
             },
             _ => {
                 self.backup();
@@ -743,14 +740,17 @@ impl<'a> Parser<'a> {
         Ok(Some(arg))
     }
 
-    /// The value of a string literal, shared with earlier literals of the same text.
-    fn string_literal(&mut self, quoted: &'a str) -> PResult<Arc<str>> {
-        if let Some(text) = self.strings.get(quoted) {
-            return Ok(text.clone());
+    /// The string table entry of a literal's value, shared with earlier literals
+    /// of the same text.
+    fn string_literal(&mut self, quoted: &'a str) -> PResult<u32> {
+        if let Some(&index) = self.string_index.get(quoted) {
+            return Ok(index);
         }
-        let text: Arc<str> = strconv::unquote(quoted).map_err(|e| self.errorf(e))?.into();
-        self.strings.insert(quoted, text.clone());
-        Ok(text)
+        let value: Arc<str> = strconv::unquote(quoted).map_err(|e| self.errorf(e))?.into();
+        let index = self.strings.len() as u32;
+        self.strings.push(value);
+        self.string_index.insert(quoted, index);
+        Ok(index)
     }
 
     fn number(&self, pos: Pos, span: Span, kind: ItemKind) -> PResult<NumberNode> {
