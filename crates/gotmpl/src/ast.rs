@@ -25,6 +25,7 @@ pub struct Tree {
     pub text: Arc<str>,
     /// The names of the field paths, in text order.
     pub field_names: Arc<[Span]>,
+    /// The values of the string literals.
     pub strings: Arc<[Arc<str>]>,
     pub root: ListNode,
 }
@@ -161,20 +162,20 @@ pub struct VariableNode {
     pub first_name: u32,
 }
 
-/// A numeric literal with every interpretation Go's parser derives from it.
+/// A numeric literal with every interpretation Go's parser derives from it; its
+/// position is its text's start.
 #[derive(Debug)]
 pub struct NumberNode {
-    pub pos: Pos,
     pub text: Span,
     pub int: Option<i64>,
     pub uint: Option<u64>,
     pub float: Option<f64>,
 }
 
-/// An operand followed by fields: `(pipeline).A.B`, `fn.A`.
+/// An operand followed by fields: `(pipeline).A.B`, `fn.A`; its position is
+/// its fields' start.
 #[derive(Debug)]
 pub struct ChainNode {
-    pub pos: Pos,
     pub node: Arg,
     /// The fields as written, each with its leading dot.
     pub fields: Span,
@@ -227,9 +228,9 @@ impl Arg {
             Arg::Field { path, .. } | Arg::Variable(VariableNode { path, .. }) => {
                 path_pos(*path, text)
             }
-            Arg::Number(n) => n.pos,
+            Arg::Number(n) => n.text.start,
             Arg::Pipe(p) => p.pos,
-            Arg::Chain(c) => c.pos,
+            Arg::Chain(c) => c.fields.start,
         }
     }
 }

@@ -647,7 +647,6 @@ impl<'a> Parser<'a> {
                 )));
             }
             other => Arg::Chain(Box::new(ChainNode {
-                pos: chain_pos,
                 node: other,
                 fields: Span {
                     start: chain_pos,
@@ -715,7 +714,7 @@ impl<'a> Parser<'a> {
                 value: self.val(token) == "true",
             },
             ItemKind::CharConstant | ItemKind::Complex | ItemKind::Number => {
-                Arg::Number(Box::new(self.number(token.pos, span, token.kind)?))
+                Arg::Number(Box::new(self.number(span, token.kind)?))
             }
             ItemKind::LeftParen => {
                 if self.expression_depth >= MAX_EXPRESSION_DEPTH {
@@ -753,10 +752,9 @@ impl<'a> Parser<'a> {
         Ok(index)
     }
 
-    fn number(&self, pos: Pos, span: Span, kind: ItemKind) -> PResult<NumberNode> {
+    fn number(&self, span: Span, kind: ItemKind) -> PResult<NumberNode> {
         let text = span.of(self.input);
         let mut n = NumberNode {
-            pos,
             text: span,
             int: None,
             uint: None,
