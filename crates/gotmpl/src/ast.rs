@@ -139,13 +139,22 @@ pub struct TemplateNode {
     pub pipe: Option<PipeNode>,
 }
 
-/// A pipeline with optional variable declarations or assignments.
+/// A pipeline with optional variable declarations or assignments. It has at
+/// least one command; the first is held inline, as most pipelines have only it.
 #[derive(Debug)]
 pub struct PipeNode {
     pub pos: Pos,
     pub is_assign: bool,
     pub decl: Box<[VariableNode]>,
-    pub cmds: Box<[CommandNode]>,
+    pub first: CommandNode,
+    pub rest: Box<[CommandNode]>,
+}
+
+impl PipeNode {
+    /// The commands, in order.
+    pub fn cmds(&self) -> impl Iterator<Item = &CommandNode> {
+        std::iter::once(&self.first).chain(self.rest.iter())
+    }
 }
 
 #[derive(Debug)]
@@ -303,7 +312,7 @@ impl Display for Shown<'_, PipeNode> {
             }
             f.write_str(if pipe.is_assign { " = " } else { " := " })?;
         }
-        for (i, c) in pipe.cmds.iter().enumerate() {
+        for (i, c) in pipe.cmds().enumerate() {
             if i > 0 {
                 f.write_str(" | ")?;
             }
@@ -358,24 +367,28 @@ impl Display for Shown<'_, Arg> {
 /// hostile, deeply nested tree cannot overflow the native stack.
 impl Drop for PipeNode {
     fn drop(&mut self) {
-        let mut pending: Vec<Box<[CommandNode]>> = Vec::new();
-        take_nested_commands(&mut self.cmds, &mut pending);
-        while let Some(mut cmds) = pending.pop() {
-            take_nested_commands(&mut cmds, &mut pending);
+        let mut pending: Vec<Box<[Arg]>> = Vec::new();
+        take_nested_args(&mut self.first.args, &mut pending);
+        for cmd in self.rest.iter_mut() {
+            take_nested_args(&mut cmd.args, &mut pending);
+        }
+        while let Some(mut args) = pending.pop() {
+            take_nested_args(&mut args, &mut pending);
         }
     }
 }
 
-/// Moves the commands of the pipelines nested in `cmds` to `pending`.
-fn take_nested_commands(cmds: &mut [CommandNode], pending: &mut Vec<Box<[CommandNode]>>) {
-    for cmd in cmds.iter_mut() {
-        for arg in cmd.args.iter_mut() {
-            let arg = match arg {
-                Arg::Chain(chain) => &mut chain.node,
-                other => other,
-            };
-            if let Arg::Pipe(pipe) = arg {
-                pending.push(std::mem::take(&mut pipe.cmds));
+/// Moves the arguments of the pipelines nested in `args` to `pending`.
+fn take_nested_args(args: &mut [Arg], pending: &mut Vec<Box<[Arg]>>) {
+    for arg in args.iter_mut() {
+        let arg = match arg {
+            Arg::Chain(chain) => &mut chain.node,
+            other => other,
+        };
+        if let Arg::Pipe(pipe) = arg {
+            pending.push(std::mem::take(&mut pipe.first.args));
+            for cmd in pipe.rest.iter_mut() {
+                pending.push(std::mem::take(&mut cmd.args));
             }
         }
     }

@@ -488,12 +488,10 @@ impl<'a, 'o> State<'a, 'o> {
 
     fn eval_pipeline_inner(&mut self, dot: &Eval, pipe: &'a PipeNode) -> R<Eval> {
         self.at(At::Pipe(pipe));
-        let mut value: Option<Eval> = None;
-        for cmd in &pipe.cmds {
-            let result = self.eval_command(dot, cmd, value.as_ref())?;
-            value = Some(result.dig());
+        let mut value = self.eval_command(dot, &pipe.first, None)?.dig();
+        for cmd in pipe.rest.iter() {
+            value = self.eval_command(dot, cmd, Some(&value))?.dig();
         }
-        let value = value.unwrap_or(Eval::Missing);
         for var in &pipe.decl {
             if pipe.is_assign {
                 self.set_var(self.decl_name(var), value.clone())?;

@@ -533,13 +533,20 @@ impl<'a> Parser<'a> {
             let token = self.next_non_space();
             match token.kind {
                 k if k == end => {
-                    self.check_pipeline(mark, context)?;
-                    return Ok(PipeNode {
-                        pos,
-                        is_assign,
-                        decl: decl.into_boxed_slice(),
-                        cmds: self.cmds.drain(mark..).collect(),
-                    });
+                    self.check_pipeline(mark)?;
+                    let mut cmds = self.cmds.drain(mark..);
+                    if let Some(first) = cmds.next() {
+                        let rest = cmds.collect();
+                        return Ok(PipeNode {
+                            pos,
+                            is_assign,
+                            decl: decl.into_boxed_slice(),
+                            first,
+                            rest,
+                        });
+                    }
+                    drop(cmds);
+                    return Err(self.errorf(format!("missing value for {context}")));
                 }
                 ItemKind::Bool
                 | ItemKind::CharConstant
@@ -562,13 +569,10 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Checks the commands pushed since `mark`, those of the pipeline being parsed.
-    fn check_pipeline(&self, mark: usize, context: &str) -> PResult<()> {
-        let cmds = &self.cmds[mark..];
-        if cmds.is_empty() {
-            return Err(self.errorf(format!("missing value for {context}")));
-        }
-        for (i, c) in cmds.iter().enumerate().skip(1) {
+    /// Checks that the commands pushed since `mark`, those of the pipeline being
+    /// parsed, can all be executed.
+    fn check_pipeline(&self, mark: usize) -> PResult<()> {
+        for (i, c) in self.cmds[mark..].iter().enumerate().skip(1) {
             if matches!(
                 c.args[0],
                 Arg::Bool { .. } | Arg::Dot(_) | Arg::Nil(_) | Arg::Number(_) | Arg::String { .. }
