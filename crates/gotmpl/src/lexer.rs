@@ -1,6 +1,7 @@
 //! The template lexer: splits template text into Go's item stream (text, delimiters,
-//! trim markers, comments, literals, identifiers, keywords), reporting lexical errors
-//! as Go's lexer does, as an error item that ends the stream.
+//! trim markers, comments, literals, identifiers, keywords), one item at a time as
+//! the parser asks, each item a byte range of the text; reports lexical errors as
+//! Go's lexer does, as an error item that ends the stream.
 
 use crate::ast::Pos;
 
