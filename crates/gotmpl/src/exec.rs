@@ -113,23 +113,25 @@ enum At<'a> {
 }
 
 impl At<'_> {
-    fn pos(&self) -> usize {
+    /// The position; `text` is the node's tree's text.
+    fn pos(&self, text: &str) -> Pos {
         match self {
             At::Node(n) => n.pos(),
             At::List(l) => l.pos,
             At::Pipe(p) => p.pos,
             At::Cmd(c) => c.pos,
-            At::Arg(a) => a.pos(),
+            At::Arg(a) => a.pos(text),
         }
     }
 
-    fn context(&self) -> String {
+    /// The node as Go prints it; `text` is its tree's text.
+    fn context(&self, text: &str) -> String {
         match self {
-            At::Node(n) => n.to_string(),
-            At::List(l) => l.to_string(),
-            At::Pipe(p) => p.to_string(),
-            At::Cmd(c) => c.to_string(),
-            At::Arg(a) => a.to_string(),
+            At::Node(n) => shown(*n, text).to_string(),
+            At::List(l) => shown(*l, text).to_string(),
+            At::Pipe(p) => shown(*p, text).to_string(),
+            At::Cmd(c) => shown(*c, text).to_string(),
+            At::Arg(a) => shown(*a, text).to_string(),
         }
     }
 }
@@ -194,15 +196,36 @@ impl<'a, 'o> State<'a, 'o> {
         self.node = Some(at);
     }
 
+    /// The text of the tree being executed, which its nodes' spans point into.
+    fn text(&self) -> &'a str {
+        &self.tree.text
+    }
+
+    /// The name of a declared variable, `$` included (a declaration has no
+    /// fields).
+    fn decl_name(&self, var: &VariableNode) -> &'a str {
+        var.path.of(self.text())
+    }
+
+    /// The value of a string literal.
+    fn string_value(&self, index: u32) -> Value {
+        Value::String(self.tree.strings[index as usize].clone())
+    }
+
+    /// A node of the tree being executed, printable as Go prints it.
+    fn show<T: ?Sized>(&self, node: &'a T) -> Shown<'a, T> {
+        shown(node, self.text())
+    }
+
     fn error(&self, message: impl Display) -> Flow {
         let name = &self.tree.name;
         let message = match self.node {
             None => format!("template: {name}: {message}"),
             Some(at) => format!(
                 "template: {}: executing {} at <{}>: {message}",
-                self.tree.location(at.pos()),
+                self.tree.location(at.pos(&self.tree.text)),
                 quote(name),
-                at.context()
+                at.context(&self.tree.text)
             ),
         };
         Flow::Error(ExecError {
@@ -237,13 +260,13 @@ impl<'a, 'o> State<'a, 'o> {
         self.at(At::Node(node));
         self.step()?;
         match node {
-            Node::Text(t) => {
-                self.out.push_str(&t.text);
+            Node::Text(span) => {
+                self.out.push_str(span.of(self.text()));
                 Ok(())
             }
-            Node::Action(a) => {
-                let value = self.eval_pipeline(dot, &a.pipe)?;
-                if a.pipe.decl.is_empty() {
+            Node::Action(pipe) => {
+                let value = self.eval_pipeline(dot, pipe)?;
+                if pipe.decl.is_empty() {
                     self.print_value(node, &value);
                 }
                 Ok(())
@@ -269,6 +292,8 @@ impl<'a, 'o> State<'a, 'o> {
         self.at(At::Node(node));
         match value.concrete() {
             None => self.out.push_str("<no value>"),
+            // `%v` of a string is the string: no need for a formatted copy.
+            Some(Value::String(s)) => self.out.push_str(s),
             Some(v) => self.out.push_str(&gofmt::format_value(v)),
         }
     }
@@ -379,9 +404,9 @@ impl<'a, 'o> State<'a, 'o> {
         if !decl.is_empty() {
             if b.pipe.is_assign {
                 if decl.len() > 1 {
-                    self.set_var(&decl[0].ident[0], index.clone())?;
+                    self.set_var(self.decl_name(&decl[0]), index.clone())?;
                 } else {
-                    self.set_var(&decl[0].ident[0], elem.clone())?;
+                    self.set_var(self.decl_name(&decl[0]), elem.clone())?;
                 }
             } else {
                 self.set_top_var(1, elem.clone());
@@ -389,7 +414,7 @@ impl<'a, 'o> State<'a, 'o> {
         }
         if decl.len() > 1 {
             if b.pipe.is_assign {
-                self.set_var(&decl[1].ident[0], elem.clone())?;
+                self.set_var(self.decl_name(&decl[1]), elem.clone())?;
             } else {
                 self.set_top_var(2, index);
             }
@@ -463,17 +488,15 @@ impl<'a, 'o> State<'a, 'o> {
 
     fn eval_pipeline_inner(&mut self, dot: &Eval, pipe: &'a PipeNode) -> R<Eval> {
         self.at(At::Pipe(pipe));
-        let mut value: Option<Eval> = None;
-        for cmd in &pipe.cmds {
-            let result = self.eval_command(dot, cmd, value.as_ref())?;
-            value = Some(result.dig());
+        let mut value = self.eval_command(dot, &pipe.first, None)?.dig();
+        for cmd in pipe.rest.iter() {
+            value = self.eval_command(dot, cmd, Some(&value))?.dig();
         }
-        let value = value.unwrap_or(Eval::Missing);
         for var in &pipe.decl {
             if pipe.is_assign {
-                self.set_var(&var.ident[0], value.clone())?;
+                self.set_var(self.decl_name(var), value.clone())?;
             } else {
-                self.vars.push((var.ident[0].as_str(), value.clone()));
+                self.vars.push((self.decl_name(var), value.clone()));
             }
         }
         Ok(value)
@@ -481,7 +504,10 @@ impl<'a, 'o> State<'a, 'o> {
 
     fn not_a_function(&self, args: &'a [Arg], fin: Option<&Eval>) -> R<()> {
         if args.len() > 1 || fin.is_some() {
-            return Err(self.error(format!("can't give argument to non-function {}", args[0])));
+            return Err(self.error(format!(
+                "can't give argument to non-function {}",
+                self.show(&args[0])
+            )));
         }
         Ok(())
     }
@@ -489,14 +515,14 @@ impl<'a, 'o> State<'a, 'o> {
     fn eval_command(&mut self, dot: &Eval, cmd: &'a CommandNode, fin: Option<&Eval>) -> R<Eval> {
         let first = &cmd.args[0];
         match first {
-            Arg::Field { ident, .. } => {
-                return self.eval_field_node(dot, first, ident, &cmd.args, fin)
+            Arg::Field { path, first_name } => {
+                let names = self.tree.names(*path, *first_name);
+                return self.eval_field_node(dot, first, names, &cmd.args, fin);
             }
-            Arg::Chain { node, fields, .. } => {
-                return self.eval_chain_node(dot, first, node, fields, &cmd.args, fin)
-            }
-            Arg::Identifier { name, .. } => {
-                return self.eval_function(dot, first, name, At::Cmd(cmd), &cmd.args, fin)
+            Arg::Chain(chain) => return self.eval_chain_node(dot, first, chain, &cmd.args, fin),
+            Arg::Identifier(name) => {
+                let name = name.of(self.text());
+                return self.eval_function(dot, first, name, At::Cmd(cmd), &cmd.args, fin);
             }
             Arg::Pipe(p) => {
                 self.not_a_function(&cmd.args, fin)?;
@@ -512,17 +538,17 @@ impl<'a, 'o> State<'a, 'o> {
             Arg::Dot(_) => Ok(dot.clone()),
             Arg::Nil(_) => Err(self.error("nil is not a command")),
             Arg::Number(n) => self.ideal_constant(first, n),
-            Arg::String { text, .. } => Ok(Eval::Val(Value::String(text.clone()))),
+            Arg::String { value, .. } => Ok(Eval::Val(self.string_value(*value))),
             _ => Err(self.error(format!(
                 "can't evaluate command {}",
-                quote(&first.to_string())
+                quote(&self.show(first).to_string())
             ))),
         }
     }
 
     fn ideal_constant(&mut self, node: &'a Arg, n: &NumberNode) -> R<Eval> {
         self.at(At::Arg(node));
-        let text = &n.text;
+        let text = n.text.of(self.text());
         let is_hex_int = text.len() > 2
             && text.starts_with('0')
             && matches!(text.as_bytes()[1], b'x' | b'X')
@@ -546,29 +572,32 @@ impl<'a, 'o> State<'a, 'o> {
         &mut self,
         dot: &Eval,
         node: &'a Arg,
-        ident: &'a [String],
+        names: &'a [Span],
         args: &'a [Arg],
         fin: Option<&Eval>,
     ) -> R<Eval> {
         self.at(At::Arg(node));
-        self.eval_field_chain(dot, dot.clone(), node, ident, args, fin)
+        self.eval_field_chain(dot, dot.clone(), node, names, args, fin)
     }
 
     fn eval_chain_node(
         &mut self,
         dot: &Eval,
-        chain: &'a Arg,
-        operand: &'a Arg,
-        fields: &'a [String],
+        node: &'a Arg,
+        chain: &'a ChainNode,
         args: &'a [Arg],
         fin: Option<&Eval>,
     ) -> R<Eval> {
-        self.at(At::Arg(chain));
-        if matches!(operand, Arg::Nil(_)) {
-            return Err(self.error(format!("indirection through explicit nil in {chain}")));
+        self.at(At::Arg(node));
+        if matches!(chain.node, Arg::Nil(_)) {
+            return Err(self.error(format!(
+                "indirection through explicit nil in {}",
+                self.show(node)
+            )));
         }
-        let receiver = self.eval_arg(dot, Param::Untyped, operand)?;
-        self.eval_field_chain(dot, receiver, chain, fields, args, fin)
+        let receiver = self.eval_arg(dot, Param::Untyped, &chain.node)?;
+        let names = self.tree.names(chain.fields, chain.first_name);
+        self.eval_field_chain(dot, receiver, node, names, args, fin)
     }
 
     fn eval_variable_node(
@@ -580,12 +609,21 @@ impl<'a, 'o> State<'a, 'o> {
         fin: Option<&Eval>,
     ) -> R<Eval> {
         self.at(At::Arg(node));
-        let value = self.var_value(&var.ident[0])?;
-        if var.ident.len() == 1 {
+        let names = self.tree.names(var.path, var.first_name);
+        let name_end = match names.first() {
+            Some(first_field) => first_field.start - 1,
+            None => var.path.end,
+        };
+        let name = Span {
+            start: var.path.start,
+            end: name_end,
+        };
+        let value = self.var_value(name.of(self.text()))?;
+        if names.is_empty() {
             self.not_a_function(args, fin)?;
             return Ok(value);
         }
-        self.eval_field_chain(dot, value, node, &var.ident[1..], args, fin)
+        self.eval_field_chain(dot, value, node, names, args, fin)
     }
 
     fn eval_field_chain(
@@ -593,15 +631,18 @@ impl<'a, 'o> State<'a, 'o> {
         dot: &Eval,
         mut receiver: Eval,
         node: &'a Arg,
-        ident: &'a [String],
+        names: &'a [Span],
         args: &'a [Arg],
         fin: Option<&Eval>,
     ) -> R<Eval> {
-        let n = ident.len();
-        for name in &ident[..n - 1] {
-            receiver = self.eval_field(dot, name, node, &[], None, receiver)?;
+        let text = self.text();
+        let Some((last, init)) = names.split_last() else {
+            return Ok(receiver);
+        };
+        for name in init {
+            receiver = self.eval_field(dot, name.of(text), node, &[], None, receiver)?;
         }
-        self.eval_field(dot, &ident[n - 1], node, args, fin, receiver)
+        self.eval_field(dot, last.of(text), node, args, fin, receiver)
     }
 
     fn eval_field(
@@ -879,7 +920,7 @@ impl<'a, 'o> State<'a, 'o> {
             Builtin::Call => {
                 let argv = self.reflect_args(dot, args, fin)?;
                 let callee = match args.first() {
-                    Some(a) => a.to_string(),
+                    Some(a) => self.show(a).to_string(),
                     None => fin
                         .and_then(|f| f.concrete().and_then(|v| v.as_str().map(str::to_string)))
                         .unwrap_or_default(),
@@ -913,8 +954,9 @@ impl<'a, 'o> State<'a, 'o> {
                     Param::Untyped => Err(self.error("cannot assign nil to <nil>")),
                 };
             }
-            Arg::Field { ident, .. } => {
-                let v = self.eval_field_node(dot, arg, ident, single, None)?;
+            Arg::Field { path, first_name } => {
+                let names = self.tree.names(*path, *first_name);
+                let v = self.eval_field_node(dot, arg, names, single, None)?;
                 return self.validate_type(v, param);
             }
             Arg::Variable(var) => {
@@ -925,12 +967,13 @@ impl<'a, 'o> State<'a, 'o> {
                 let v = self.eval_pipeline(dot, p)?;
                 return self.validate_type(v, param);
             }
-            Arg::Identifier { name, .. } => {
+            Arg::Identifier(name) => {
+                let name = name.of(self.text());
                 let v = self.eval_function(dot, arg, name, At::Arg(arg), single, None)?;
                 return self.validate_type(v, param);
             }
-            Arg::Chain { node, fields, .. } => {
-                let v = self.eval_chain_node(dot, arg, node, fields, &[], None)?;
+            Arg::Chain(chain) => {
+                let v = self.eval_chain_node(dot, arg, chain, &[], None)?;
                 return self.validate_type(v, param);
             }
             _ => {}
@@ -939,33 +982,34 @@ impl<'a, 'o> State<'a, 'o> {
             Param::Reflect | Param::Untyped => return self.eval_empty_interface(dot, arg),
             Param::Typed(t) => t,
         };
+        let number = match arg {
+            Arg::Number(n) => Some(&**n),
+            _ => None,
+        };
+        let shown = self.show(arg);
         match t {
             GoType::Bool => match arg {
                 Arg::Bool { value, .. } => Ok(Eval::Val(Value::Bool(*value))),
-                _ => Err(self.error(format!("expected bool; found {arg}"))),
+                _ => Err(self.error(format!("expected bool; found {shown}"))),
             },
-            GoType::Int(kind) => match arg {
-                Arg::Number(NumberNode { int: Some(i), .. }) => {
-                    Ok(Eval::Val(Value::Int(wrap_int(*i, *kind), *kind)))
-                }
-                _ => Err(self.error(format!("expected integer; found {arg}"))),
+            GoType::Int(kind) => match number.and_then(|n| n.int) {
+                Some(i) => Ok(Eval::Val(Value::Int(wrap_int(i, *kind), *kind))),
+                None => Err(self.error(format!("expected integer; found {shown}"))),
             },
-            GoType::Uint(kind) => match arg {
-                Arg::Number(NumberNode { uint: Some(u), .. }) => {
-                    Ok(Eval::Val(Value::Uint(wrap_uint(*u, *kind), *kind)))
-                }
-                _ => Err(self.error(format!("expected unsigned integer; found {arg}"))),
+            GoType::Uint(kind) => match number.and_then(|n| n.uint) {
+                Some(u) => Ok(Eval::Val(Value::Uint(wrap_uint(u, *kind), *kind))),
+                None => Err(self.error(format!("expected unsigned integer; found {shown}"))),
             },
-            GoType::Float64 => match arg {
-                Arg::Number(NumberNode { float: Some(f), .. }) => Ok(Eval::Val(Value::Float(*f))),
-                _ => Err(self.error(format!("expected float; found {arg}"))),
+            GoType::Float64 => match number.and_then(|n| n.float) {
+                Some(f) => Ok(Eval::Val(Value::Float(f))),
+                None => Err(self.error(format!("expected float; found {shown}"))),
             },
             GoType::String => match arg {
-                Arg::String { text, .. } => Ok(Eval::Val(Value::String(text.clone()))),
-                _ => Err(self.error(format!("expected string; found {arg}"))),
+                Arg::String { value, .. } => Ok(Eval::Val(self.string_value(*value))),
+                _ => Err(self.error(format!("expected string; found {shown}"))),
             },
             GoType::Interface => self.eval_empty_interface(dot, arg),
-            other => Err(self.error(format!("can't handle {arg} for arg of type {other}"))),
+            other => Err(self.error(format!("can't handle {shown} for arg of type {other}"))),
         }
     }
 
@@ -975,9 +1019,10 @@ impl<'a, 'o> State<'a, 'o> {
             Arg::Bool { value, .. } => Ok(Eval::Val(Value::Bool(*value))),
             Arg::Dot(_) => Ok(dot.clone()),
             Arg::Number(n) => self.ideal_constant(arg, n),
-            Arg::String { text, .. } => Ok(Eval::Val(Value::String(text.clone()))),
+            Arg::String { value, .. } => Ok(Eval::Val(self.string_value(*value))),
             _ => Err(self.error(format!(
-                "can't handle assignment of {arg} to empty interface argument"
+                "can't handle assignment of {} to empty interface argument",
+                self.show(arg)
             ))),
         }
     }

@@ -1,8 +1,9 @@
 //! The template lexer: splits template text into Go's item stream (text, delimiters,
-//! trim markers, comments, literals, identifiers, keywords), reporting lexical errors
-//! as Go's lexer does, as an error item that ends the stream.
+//! trim markers, comments, literals, identifiers, keywords), one item at a time as
+//! the parser asks, each item a byte range of the text; reports lexical errors as
+//! Go's lexer does, as an error item that ends the stream.
 
-use std::borrow::Cow;
+use crate::ast::Pos;
 
 /// The kind of a lexed item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,32 +64,46 @@ impl ItemKind {
     }
 }
 
-/// One lexed item: its kind, byte offset, text (a slice of the input, or an error
-/// message) and line.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Item<'a> {
+/// One lexed item: its kind and byte range in the input. The text of an item is
+/// that range of the input ([`Item::val`]), except for an error item, whose text is
+/// the lexer's error message ([`Lexer::error_message`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Item {
     pub kind: ItemKind,
-    pub pos: usize,
-    pub val: Cow<'a, str>,
-    pub line: usize,
+    pub pos: Pos,
+    pub end: Pos,
 }
 
-impl std::fmt::Display for Item<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Item {
+    /// The text of a non-error item.
+    pub fn val(self, input: &str) -> &str {
+        &input[self.pos as usize..self.end as usize]
+    }
+
+    /// The item as Go's parser quotes it in errors; `error` is the text of an
+    /// error item.
+    pub fn describe(self, input: &str, error: &str) -> String {
         match self.kind {
-            ItemKind::Eof => f.write_str("EOF"),
-            ItemKind::Error => f.write_str(&self.val),
-            k if k.is_keyword() => write!(f, "<{}>", self.val),
+            ItemKind::Eof => "EOF".to_string(),
+            ItemKind::Error => error.to_string(),
+            k if k.is_keyword() => format!("<{}>", self.val(input)),
             _ => {
-                if self.val.len() > 10 {
-                    let truncated: String = self.val.chars().take(10).collect();
-                    write!(f, "{}...", crate::gofmt::quote(&truncated))
+                let val = self.val(input);
+                if val.len() > 10 {
+                    let truncated: String = val.chars().take(10).collect();
+                    format!("{}...", crate::gofmt::quote(&truncated))
                 } else {
-                    f.write_str(&crate::gofmt::quote(&self.val))
+                    crate::gofmt::quote(val)
                 }
             }
         }
     }
+}
+
+/// The 1-based line of a byte offset.
+pub fn line_at(input: &str, pos: Pos) -> usize {
+    let before = &input.as_bytes()[..(pos as usize).min(input.len())];
+    1 + before.iter().filter(|&&b| b == b'\n').count()
 }
 
 const LEFT_DELIM: &str = "{{";
@@ -103,7 +118,10 @@ fn is_space(c: char) -> bool {
 }
 
 fn is_alphanumeric(c: char) -> bool {
-    c == '_' || c.is_alphabetic() || c.is_numeric()
+    if c.is_ascii() {
+        return c == '_' || c.is_ascii_alphanumeric();
+    }
+    c.is_alphabetic() || c.is_numeric()
 }
 
 fn has_left_trim_marker(s: &str) -> bool {
@@ -142,57 +160,71 @@ enum State {
     Done,
 }
 
-struct Lexer<'a> {
+/// Lexes on demand: [`Lexer::next_item`] runs the state machine until it has
+/// produced the next item, so the whole item stream never exists at once.
+pub struct Lexer<'a> {
     input: &'a str,
     pos: usize,
     start: usize,
-    items: Vec<Item<'a>>,
+    /// Items produced but not yet handed out (a state emits at most two).
+    queue: [Item; 2],
+    queued: usize,
+    read: usize,
+    state: State,
+    /// The last item handed out, repeated once the stream has ended.
+    last: Item,
+    error: String,
     paren_depth: i32,
     options: LexOptions,
-    line_cache: (usize, usize),
-}
-
-/// Lexes the whole input. The result ends with an EOF item or an error item.
-pub fn lex(input: &str, options: LexOptions) -> Vec<Item<'_>> {
-    let mut lexer = Lexer {
-        input,
-        pos: 0,
-        start: 0,
-        items: Vec::new(),
-        paren_depth: 0,
-        options,
-        line_cache: (0, 1),
-    };
-    let mut state = State::Text;
-    loop {
-        state = match state {
-            State::Text => lexer.lex_text(),
-            State::LeftDelim => lexer.lex_left_delim(),
-            State::Comment => lexer.lex_comment(),
-            State::RightDelim => lexer.lex_right_delim(),
-            State::InsideAction => lexer.lex_inside_action(),
-            State::Done => break,
-        };
-    }
-    lexer.items
 }
 
 impl<'a> Lexer<'a> {
-    /// The 1-based line of a byte offset; offsets are asked for in increasing order
-    /// almost always, so the count resumes from the last answer.
-    fn line_at(&mut self, pos: usize) -> usize {
-        let (cached_pos, cached_line) = self.line_cache;
-        let line = if pos >= cached_pos {
-            cached_line
-                + self.input[cached_pos..pos]
-                    .bytes()
-                    .filter(|&b| b == b'\n')
-                    .count()
-        } else {
-            1 + self.input[..pos].bytes().filter(|&b| b == b'\n').count()
+    /// A lexer over `input`, which must be shorter than 4 GiB so that `u32`
+    /// positions can address it.
+    pub fn new(input: &'a str, options: LexOptions) -> Lexer<'a> {
+        let eof = Item {
+            kind: ItemKind::Eof,
+            pos: 0,
+            end: 0,
         };
-        self.line_cache = (pos, line);
-        line
+        Lexer {
+            input,
+            pos: 0,
+            start: 0,
+            queue: [eof; 2],
+            queued: 0,
+            read: 0,
+            state: State::Text,
+            last: eof,
+            error: String::new(),
+            paren_depth: 0,
+            options,
+        }
+    }
+
+    /// The next item; after the EOF or error item that ends the stream, that
+    /// item again.
+    pub fn next_item(&mut self) -> Item {
+        while self.read == self.queued {
+            self.read = 0;
+            self.queued = 0;
+            self.state = match self.state {
+                State::Text => self.lex_text(),
+                State::LeftDelim => self.lex_left_delim(),
+                State::Comment => self.lex_comment(),
+                State::RightDelim => self.lex_right_delim(),
+                State::InsideAction => self.lex_inside_action(),
+                State::Done => return self.last,
+            };
+        }
+        self.last = self.queue[self.read];
+        self.read += 1;
+        self.last
+    }
+
+    /// The message of the error item, once one has been produced.
+    pub fn error_message(&self) -> &str {
+        &self.error
     }
 
     fn rest(&self) -> &'a str {
@@ -200,13 +232,41 @@ impl<'a> Lexer<'a> {
     }
 
     fn next(&mut self) -> Option<char> {
-        let c = self.rest().chars().next()?;
+        let c = self.peek()?;
         self.pos += c.len_utf8();
         Some(c)
     }
 
     fn peek(&self) -> Option<char> {
-        self.rest().chars().next()
+        match self.input.as_bytes().get(self.pos) {
+            Some(&b) if b.is_ascii() => Some(b as char),
+            Some(_) => self.rest().chars().next(),
+            None => None,
+        }
+    }
+
+    /// Moves past a run of alphanumeric characters.
+    fn skip_alphanumerics(&mut self) {
+        while let Some(c) = self.peek() {
+            if !is_alphanumeric(c) {
+                break;
+            }
+            self.pos += c.len_utf8();
+        }
+    }
+
+    /// The offset in the rest of the input of the next `{{`.
+    fn find_left_delim(&self) -> Option<usize> {
+        let rest = self.rest();
+        let mut from = 0;
+        while let Some(i) = rest[from..].find('{') {
+            let at = from + i;
+            if rest[at..].starts_with(LEFT_DELIM) {
+                return Some(at);
+            }
+            from = at + 1;
+        }
+        None
     }
 
     fn backup(&mut self, c: Option<char>) {
@@ -215,14 +275,17 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn emit(&mut self, kind: ItemKind) {
-        let line = self.line_at(self.start);
-        self.items.push(Item {
+    fn push(&mut self, kind: ItemKind) {
+        self.queue[self.queued] = Item {
             kind,
-            pos: self.start,
-            val: Cow::Borrowed(&self.input[self.start..self.pos]),
-            line,
-        });
+            pos: self.start as Pos,
+            end: self.pos as Pos,
+        };
+        self.queued += 1;
+    }
+
+    fn emit(&mut self, kind: ItemKind) {
+        self.push(kind);
         self.start = self.pos;
     }
 
@@ -231,13 +294,8 @@ impl<'a> Lexer<'a> {
     }
 
     fn error(&mut self, message: String) -> State {
-        let line = self.line_at(self.start);
-        self.items.push(Item {
-            kind: ItemKind::Error,
-            pos: self.start,
-            val: Cow::Owned(message),
-            line,
-        });
+        self.error = message;
+        self.push(ItemKind::Error);
         State::Done
     }
 
@@ -256,7 +314,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_text(&mut self) -> State {
-        if let Some(x) = self.rest().find(LEFT_DELIM) {
+        if let Some(x) = self.find_left_delim() {
             if x > 0 {
                 self.pos += x;
                 let delim_end = self.pos + LEFT_DELIM.len();
@@ -441,37 +499,29 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_identifier(&mut self) -> State {
-        loop {
-            let c = self.next();
-            match c {
-                Some(c) if is_alphanumeric(c) => {}
-                _ => {
-                    self.backup(c);
-                    if !self.at_terminator() {
-                        return self
-                            .error(format!("bad character {}", crate::strconv::sharp_u_opt(c)));
-                    }
-                    let word = &self.input[self.start..self.pos];
-                    let kind = match word {
-                        "block" => ItemKind::Block,
-                        "break" if self.options.break_ok => ItemKind::Break,
-                        "continue" if self.options.continue_ok => ItemKind::Continue,
-                        "define" => ItemKind::Define,
-                        "else" => ItemKind::Else,
-                        "end" => ItemKind::End,
-                        "if" => ItemKind::If,
-                        "range" => ItemKind::Range,
-                        "nil" => ItemKind::Nil,
-                        "template" => ItemKind::Template,
-                        "with" => ItemKind::With,
-                        "true" | "false" => ItemKind::Bool,
-                        _ => ItemKind::Identifier,
-                    };
-                    self.emit(kind);
-                    return State::InsideAction;
-                }
-            }
+        self.skip_alphanumerics();
+        if !self.at_terminator() {
+            let c = self.peek();
+            return self.error(format!("bad character {}", crate::strconv::sharp_u_opt(c)));
         }
+        let word = &self.input[self.start..self.pos];
+        let kind = match word {
+            "block" => ItemKind::Block,
+            "break" if self.options.break_ok => ItemKind::Break,
+            "continue" if self.options.continue_ok => ItemKind::Continue,
+            "define" => ItemKind::Define,
+            "else" => ItemKind::Else,
+            "end" => ItemKind::End,
+            "if" => ItemKind::If,
+            "range" => ItemKind::Range,
+            "nil" => ItemKind::Nil,
+            "template" => ItemKind::Template,
+            "with" => ItemKind::With,
+            "true" | "false" => ItemKind::Bool,
+            _ => ItemKind::Identifier,
+        };
+        self.emit(kind);
+        State::InsideAction
     }
 
     fn lex_field_or_variable(&mut self, kind: ItemKind) -> State {
@@ -483,22 +533,10 @@ impl<'a> Lexer<'a> {
             });
             return State::InsideAction;
         }
-        let mut last;
-        loop {
-            last = self.next();
-            match last {
-                Some(c) if is_alphanumeric(c) => {}
-                _ => {
-                    self.backup(last);
-                    break;
-                }
-            }
-        }
+        self.skip_alphanumerics();
         if !self.at_terminator() {
-            return self.error(format!(
-                "bad character {}",
-                crate::strconv::sharp_u_opt(last)
-            ));
+            let c = self.peek();
+            return self.error(format!("bad character {}", crate::strconv::sharp_u_opt(c)));
         }
         self.emit(kind);
         State::InsideAction
@@ -531,16 +569,26 @@ impl<'a> Lexer<'a> {
         State::InsideAction
     }
 
+    /// Scans bytes: the quote, backslash and newline are ASCII, which never occur
+    /// inside the encoding of another character.
     fn lex_quote(&mut self) -> State {
         loop {
-            match self.next() {
-                Some('\\') => match self.next() {
-                    None | Some('\n') => return self.error("unterminated quoted string".into()),
-                    Some(_) => {}
-                },
-                None | Some('\n') => return self.error("unterminated quoted string".into()),
-                Some('"') => break,
-                Some(_) => {}
+            match self.input.as_bytes().get(self.pos) {
+                Some(b'\\') => {
+                    self.pos += 1;
+                    match self.next() {
+                        None | Some('\n') => {
+                            return self.error("unterminated quoted string".into())
+                        }
+                        Some(_) => {}
+                    }
+                }
+                None | Some(b'\n') => return self.error("unterminated quoted string".into()),
+                Some(b'"') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(_) => self.pos += 1,
             }
         }
         self.emit(ItemKind::String);
@@ -548,13 +596,10 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_raw_quote(&mut self) -> State {
-        loop {
-            match self.next() {
-                None => return self.error("unterminated raw quoted string".into()),
-                Some('`') => break,
-                Some(_) => {}
-            }
-        }
+        let Some(end) = self.rest().find('`') else {
+            return self.error("unterminated raw quoted string".into());
+        };
+        self.pos += end + 1;
         self.emit(ItemKind::RawString);
         State::InsideAction
     }

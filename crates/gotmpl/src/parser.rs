@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::ast::*;
 use crate::error::ParseError;
-use crate::lexer::{lex, Item, ItemKind, LexOptions};
+use crate::lexer::{line_at, Item, ItemKind, LexOptions, Lexer};
 use crate::strconv;
 
 /// Go's limit on nested parenthesised pipelines.
@@ -18,62 +18,94 @@ const MAX_EXPRESSION_DEPTH: usize = 10000;
 pub type TreeSet = Vec<(String, Arc<Tree>)>;
 
 /// Parses `text` as the template `name` from the file `parse_name`. `has_function`
-/// tells whether an identifier names a function.
+/// tells whether an identifier names a function. The trees keep `text`.
 pub fn parse(
     name: &str,
     parse_name: &str,
-    text: &str,
+    text: Arc<str>,
     has_function: &dyn Fn(&str) -> bool,
 ) -> Result<TreeSet, ParseError> {
+    if Pos::try_from(text.len()).is_err() {
+        return Err(ParseError::new(format!(
+            "template: {parse_name}: template text is larger than 4 GiB"
+        )));
+    }
     let options = LexOptions {
         break_ok: !has_function("break"),
         continue_ok: !has_function("continue"),
     };
-    let items = lex(text, options);
-    let text: Arc<str> = Arc::from(text);
+    let eof = Item {
+        kind: ItemKind::Eof,
+        pos: 0,
+        end: 0,
+    };
     let mut parser = Parser {
-        items,
-        next_item: 0,
-        token: [eof_item(), eof_item(), eof_item()],
+        lexer: Lexer::new(&text, options),
+        input: &text,
+        token: [eof; 3],
         peek_count: 0,
-        vars: vec![Cow::Borrowed("$")],
+        vars: vec!["$"],
         has_function,
         parse_name: parse_name.to_string(),
-        action_line: 0,
+        action_pos: None,
         range_depth: 0,
         expression_depth: 0,
+        nodes: Vec::new(),
+        cmds: Vec::new(),
+        args: Vec::new(),
+        strings: Vec::new(),
+        string_index: FxHashMap::default(),
+        field_names: Vec::new(),
         set: Vec::new(),
         index: FxHashMap::default(),
-        text,
     };
     let root = parser.parse_top()?;
     parser.add(name.to_string(), root)?;
-    Ok(parser.set)
-}
-
-fn eof_item<'a>() -> Item<'a> {
-    Item {
-        kind: ItemKind::Eof,
-        pos: 0,
-        val: Cow::Borrowed(""),
-        line: 0,
-    }
+    let field_names: Arc<[Span]> = parser.field_names.into();
+    let strings: Arc<[Arc<str>]> = parser.strings.into();
+    Ok(parser
+        .set
+        .into_iter()
+        .map(|(name, root)| {
+            let tree = Tree {
+                name: name.clone(),
+                parse_name: parse_name.to_string(),
+                text: text.clone(),
+                field_names: field_names.clone(),
+                strings: strings.clone(),
+                root,
+            };
+            (name, Arc::new(tree))
+        })
+        .collect())
 }
 
 struct Parser<'a> {
-    items: Vec<Item<'a>>,
-    next_item: usize,
-    token: [Item<'a>; 3],
+    lexer: Lexer<'a>,
+    input: &'a str,
+    token: [Item; 3],
     peek_count: usize,
-    vars: Vec<Cow<'a, str>>,
+    vars: Vec<&'a str>,
     has_function: &'a dyn Fn(&str) -> bool,
     parse_name: String,
-    action_line: usize,
+    /// Where the action being parsed started, for errors that name its line.
+    action_pos: Option<Pos>,
     range_depth: usize,
     expression_depth: usize,
-    set: TreeSet,
+    /// Scratch stacks the lists, pipelines and commands being parsed push their
+    /// parts on; a finished one takes its parts off the top, exactly sized.
+    nodes: Vec<Node>,
+    cmds: Vec<CommandNode>,
+    args: Vec<Arg>,
+    /// The values of the string literals, each unquoted once: a repeated literal
+    /// shares one entry, found by its quoted text.
+    strings: Vec<Arc<str>>,
+    string_index: FxHashMap<&'a str, u32>,
+    /// The names of every field path, in the order they were parsed.
+    field_names: Vec<Span>,
+    /// The roots of the templates defined so far, by name, in definition order.
+    set: Vec<(String, ListNode)>,
     index: FxHashMap<String, usize>,
-    text: Arc<str>,
 }
 
 type PResult<T> = Result<T, ParseError>;
@@ -82,13 +114,13 @@ type PResult<T> = Result<T, ParseError>;
 enum Parsed {
     Node(Node),
     End,
-    Else(usize),
+    Else(Pos),
 }
 
 /// What closed a list: `{{end}}` or `{{else}}`, with its position.
 enum Closer {
     End,
-    Else(usize),
+    Else(Pos),
 }
 
 impl Closer {
@@ -101,50 +133,45 @@ impl Closer {
 }
 
 impl<'a> Parser<'a> {
-    fn lex_next(&mut self) -> Item<'a> {
-        match self.items.get(self.next_item) {
-            Some(item) => {
-                self.next_item += 1;
-                item.clone()
-            }
-            None => self.items.last().cloned().unwrap_or_else(eof_item),
-        }
-    }
-
-    fn next(&mut self) -> Item<'a> {
+    fn next(&mut self) -> Item {
         if self.peek_count > 0 {
             self.peek_count -= 1;
         } else {
-            self.token[0] = self.lex_next();
+            self.token[0] = self.lexer.next_item();
         }
-        self.token[self.peek_count].clone()
+        self.token[self.peek_count]
     }
 
     fn backup(&mut self) {
         self.peek_count += 1;
     }
 
-    fn backup2(&mut self, t1: Item<'a>) {
+    fn backup2(&mut self, t1: Item) {
         self.token[1] = t1;
         self.peek_count = 2;
     }
 
-    fn backup3(&mut self, t2: Item<'a>, t1: Item<'a>) {
+    fn backup3(&mut self, t2: Item, t1: Item) {
         self.token[1] = t1;
         self.token[2] = t2;
         self.peek_count = 3;
     }
 
-    fn peek(&mut self) -> Item<'a> {
+    fn peek(&mut self) -> Item {
         if self.peek_count > 0 {
-            return self.token[self.peek_count - 1].clone();
+            return self.token[self.peek_count - 1];
         }
         self.peek_count = 1;
-        self.token[0] = self.lex_next();
-        self.token[0].clone()
+        self.token[0] = self.lexer.next_item();
+        self.token[0]
     }
 
-    fn next_non_space(&mut self) -> Item<'a> {
+    /// The text of a non-error item.
+    fn val(&self, item: Item) -> &'a str {
+        item.val(self.input)
+    }
+
+    fn next_non_space(&mut self) -> Item {
         loop {
             let t = self.next();
             if t.kind != ItemKind::Space {
@@ -153,7 +180,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn peek_non_space(&mut self) -> Item<'a> {
+    fn peek_non_space(&mut self) -> Item {
         let t = self.next_non_space();
         self.backup();
         t
@@ -162,53 +189,53 @@ impl<'a> Parser<'a> {
     fn errorf(&self, message: impl std::fmt::Display) -> ParseError {
         ParseError::new(format!(
             "template: {}:{}: {}",
-            self.parse_name, self.token[0].line, message
+            self.parse_name,
+            line_at(self.input, self.token[0].pos),
+            message
         ))
     }
 
-    fn expect(&mut self, kind: ItemKind, context: &str) -> PResult<Item<'a>> {
+    fn expect(&mut self, kind: ItemKind, context: &str) -> PResult<Item> {
         let token = self.next_non_space();
         if token.kind != kind {
-            return Err(self.unexpected(&token, context));
+            return Err(self.unexpected(token, context));
         }
         Ok(token)
     }
 
-    fn unexpected(&self, token: &Item, context: &str) -> ParseError {
+    fn describe(&self, token: Item) -> String {
+        token.describe(self.input, self.lexer.error_message())
+    }
+
+    fn unexpected(&self, token: Item, context: &str) -> ParseError {
         if token.kind == ItemKind::Error {
             let mut extra = String::new();
-            if self.action_line != 0 && self.action_line != token.line {
-                extra = format!(
-                    " in action started at {}:{}",
-                    self.parse_name, self.action_line
-                );
-                if token.val.ends_with(" action") {
-                    extra = extra[" in action".len()..].to_string();
+            if let Some(action_pos) = self.action_pos {
+                let action_line = line_at(self.input, action_pos);
+                if action_line != line_at(self.input, token.pos) {
+                    extra = format!(" in action started at {}:{}", self.parse_name, action_line);
+                    if self.lexer.error_message().ends_with(" action") {
+                        extra = extra[" in action".len()..].to_string();
+                    }
                 }
             }
-            return self.errorf(format!("{token}{extra}"));
+            return self.errorf(format!("{}{extra}", self.describe(token)));
         }
-        self.errorf(format!("unexpected {token} in {context}"))
+        self.errorf(format!("unexpected {} in {context}", self.describe(token)))
     }
 
     /// Adds a finished tree to this parse's set: a non-empty redefinition within
     /// one parse is an error, an empty one is ignored.
     fn add(&mut self, name: String, root: ListNode) -> PResult<()> {
-        let tree = Arc::new(Tree {
-            name: name.clone(),
-            parse_name: self.parse_name.clone(),
-            text: self.text.clone(),
-            root,
-        });
         match self.index.get(&name) {
             None => {
                 self.index.insert(name.clone(), self.set.len());
-                self.set.push((name, tree));
+                self.set.push((name, root));
             }
             Some(&i) => {
-                if self.set[i].1.root.is_empty_tree() {
-                    self.set[i].1 = tree;
-                } else if !tree.root.is_empty_tree() {
+                if self.set[i].1.is_empty_tree(self.input) {
+                    self.set[i].1 = root;
+                } else if !root.is_empty_tree(self.input) {
                     return Err(self.errorf(format!(
                         "template: multiple definition of template {}",
                         crate::gofmt::quote(&name)
@@ -219,11 +246,14 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    /// The nodes pushed on the scratch stack since `mark`, taken off it.
+    fn take_nodes(&mut self, mark: usize) -> Box<[Node]> {
+        self.nodes.drain(mark..).collect()
+    }
+
     fn parse_top(&mut self) -> PResult<ListNode> {
-        let mut root = ListNode {
-            pos: self.peek().pos,
-            nodes: Vec::new(),
-        };
+        let pos = self.peek().pos;
+        let mark = self.nodes.len();
         while self.peek().kind != ItemKind::Eof {
             if self.peek().kind == ItemKind::LeftDelim {
                 let delim = self.next();
@@ -234,23 +264,28 @@ impl<'a> Parser<'a> {
                 self.backup2(delim);
             }
             match self.text_or_action()? {
-                Parsed::Node(n) => root.nodes.push(n),
+                Parsed::Node(n) => self.nodes.push(n),
                 Parsed::End => return Err(self.errorf("unexpected {{end}}")),
                 Parsed::Else(_) => return Err(self.errorf("unexpected {{else}}")),
             }
         }
-        Ok(root)
+        Ok(ListNode {
+            pos,
+            nodes: self.take_nodes(mark),
+        })
     }
 
     fn parse_definition(&mut self) -> PResult<()> {
         let context = "define clause";
         let token = self.next_non_space();
         if token.kind != ItemKind::String && token.kind != ItemKind::RawString {
-            return Err(self.unexpected(&token, context));
+            return Err(self.unexpected(token, context));
         }
-        let name = strconv::unquote(&token.val).map_err(|e| self.errorf(e))?;
+        let name = strconv::unquote(self.val(token))
+            .map_err(|e| self.errorf(e))?
+            .into_owned();
         self.expect(ItemKind::RightDelim, context)?;
-        let saved_vars = std::mem::replace(&mut self.vars, vec![Cow::Borrowed("$")]);
+        let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
         let (list, end) = self.item_list()?;
         self.vars = saved_vars;
         if !matches!(end, Closer::End) {
@@ -261,16 +296,19 @@ impl<'a> Parser<'a> {
 
     fn item_list(&mut self) -> PResult<(ListNode, Closer)> {
         stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || {
-            let mut list = ListNode {
-                pos: self.peek_non_space().pos,
-                nodes: Vec::new(),
-            };
+            let pos = self.peek_non_space().pos;
+            let mark = self.nodes.len();
             while self.peek_non_space().kind != ItemKind::Eof {
-                match self.text_or_action()? {
-                    Parsed::Node(n) => list.nodes.push(n),
-                    Parsed::End => return Ok((list, Closer::End)),
-                    Parsed::Else(pos) => return Ok((list, Closer::Else(pos))),
-                }
+                let closer = match self.text_or_action()? {
+                    Parsed::Node(n) => {
+                        self.nodes.push(n);
+                        continue;
+                    }
+                    Parsed::End => Closer::End,
+                    Parsed::Else(pos) => Closer::Else(pos),
+                };
+                let nodes = self.take_nodes(mark);
+                return Ok((ListNode { pos, nodes }, closer));
             }
             Err(self.errorf("unexpected EOF"))
         })
@@ -279,17 +317,17 @@ impl<'a> Parser<'a> {
     fn text_or_action(&mut self) -> PResult<Parsed> {
         let token = self.next_non_space();
         match token.kind {
-            ItemKind::Text => Ok(Parsed::Node(Node::Text(TextNode {
-                pos: token.pos,
-                text: Arc::from(&*token.val),
+            ItemKind::Text => Ok(Parsed::Node(Node::Text(Span {
+                start: token.pos,
+                end: token.end,
             }))),
             ItemKind::LeftDelim => {
-                self.action_line = token.line;
+                self.action_pos = Some(token.pos);
                 let result = self.action();
-                self.action_line = 0;
+                self.action_pos = None;
                 result
             }
-            _ => Err(self.unexpected(&token, "input")),
+            _ => Err(self.unexpected(token, "input")),
         }
     }
 
@@ -319,15 +357,14 @@ impl<'a> Parser<'a> {
             _ => {}
         }
         self.backup();
-        let pos = self.peek().pos;
         let pipe = self.pipeline("command", ItemKind::RightDelim)?;
-        Ok(Parsed::Node(Node::Action(ActionNode { pos, pipe })))
+        Ok(Parsed::Node(Node::Action(Box::new(pipe))))
     }
 
-    fn loop_control(&mut self, pos: usize, name: &str, is_break: bool) -> PResult<Node> {
+    fn loop_control(&mut self, pos: Pos, name: &str, is_break: bool) -> PResult<Node> {
         let token = self.next_non_space();
         if token.kind != ItemKind::RightDelim {
-            return Err(self.unexpected(&token, name));
+            return Err(self.unexpected(token, name));
         }
         if self.range_depth == 0 {
             return Err(self.errorf(format!("{name} outside {{{{range}}}}")));
@@ -348,14 +385,14 @@ impl<'a> Parser<'a> {
         Ok(Parsed::Else(token.pos))
     }
 
-    fn branch(&mut self, context: &str) -> PResult<BranchNode> {
+    fn branch(&mut self, context: &str) -> PResult<Box<BranchNode>> {
         let saved = self.vars.len();
         let result = self.branch_inner(context);
         self.vars.truncate(saved);
         result
     }
 
-    fn branch_inner(&mut self, context: &str) -> PResult<BranchNode> {
+    fn branch_inner(&mut self, context: &str) -> PResult<Box<BranchNode>> {
         let pipe = self.pipeline(context, ItemKind::RightDelim)?;
         if context == "range" {
             self.range_depth += 1;
@@ -374,14 +411,14 @@ impl<'a> Parser<'a> {
                     let nested = self.branch("if")?;
                     else_list = Some(ListNode {
                         pos: else_pos,
-                        nodes: vec![Node::If(nested)],
+                        nodes: Box::new([Node::If(nested)]),
                     });
                 } else if context == "with" && self.peek().kind == ItemKind::With {
                     self.next();
                     let nested = self.branch("with")?;
                     else_list = Some(ListNode {
                         pos: else_pos,
-                        nodes: vec![Node::With(nested)],
+                        nodes: Box::new([Node::With(nested)]),
                     });
                 } else {
                     let (list, next) = self.item_list()?;
@@ -392,19 +429,18 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        Ok(BranchNode {
-            pos: pipe.pos,
+        Ok(Box::new(BranchNode {
             pipe,
             list,
             else_list,
-        })
+        }))
     }
 
-    fn template_name(&mut self, token: &Item, context: &str) -> PResult<String> {
+    fn template_name(&mut self, token: Item, context: &str) -> PResult<String> {
         match token.kind {
-            ItemKind::String | ItemKind::RawString => {
-                strconv::unquote(&token.val).map_err(|e| self.errorf(e))
-            }
+            ItemKind::String | ItemKind::RawString => strconv::unquote(self.val(token))
+                .map(Cow::into_owned)
+                .map_err(|e| self.errorf(e)),
             _ => Err(self.unexpected(token, context)),
         }
     }
@@ -412,25 +448,25 @@ impl<'a> Parser<'a> {
     fn template_control(&mut self) -> PResult<Node> {
         let context = "template clause";
         let token = self.next_non_space();
-        let name = self.template_name(&token, context)?;
+        let name = self.template_name(token, context)?;
         let mut pipe = None;
         if self.next_non_space().kind != ItemKind::RightDelim {
             self.backup();
             pipe = Some(self.pipeline(context, ItemKind::RightDelim)?);
         }
-        Ok(Node::Template(TemplateNode {
+        Ok(Node::Template(Box::new(TemplateNode {
             pos: token.pos,
-            name,
+            name: name.into(),
             pipe,
-        }))
+        })))
     }
 
     fn block_control(&mut self) -> PResult<Node> {
         let context = "block clause";
         let token = self.next_non_space();
-        let name = self.template_name(&token, context)?;
+        let name = self.template_name(token, context)?;
         let pipe = self.pipeline(context, ItemKind::RightDelim)?;
-        let saved_vars = std::mem::replace(&mut self.vars, vec![Cow::Borrowed("$")]);
+        let saved_vars = std::mem::replace(&mut self.vars, vec!["$"]);
         let saved_depth = std::mem::replace(&mut self.range_depth, 0);
         let listed = self.item_list();
         self.vars = saved_vars;
@@ -439,22 +475,19 @@ impl<'a> Parser<'a> {
         if !matches!(end, Closer::End) {
             return Err(self.errorf(format!("unexpected {} in {context}", end.describe())));
         }
-        self.add(name.clone(), list)?;
-        Ok(Node::Template(TemplateNode {
+        let template = Box::new(TemplateNode {
             pos: token.pos,
-            name,
+            name: name.as_str().into(),
             pipe: Some(pipe),
-        }))
+        });
+        self.add(name, list)?;
+        Ok(Node::Template(template))
     }
 
     fn pipeline(&mut self, context: &str, end: ItemKind) -> PResult<PipeNode> {
-        let token = self.peek_non_space();
-        let mut pipe = PipeNode {
-            pos: token.pos,
-            is_assign: false,
-            decl: Vec::new(),
-            cmds: Vec::new(),
-        };
+        let pos = self.peek_non_space().pos;
+        let mut is_assign = false;
+        let mut decl: Vec<VariableNode> = Vec::new();
         'decls: loop {
             let v = self.peek_non_space();
             if v.kind != ItemKind::Variable {
@@ -463,22 +496,23 @@ impl<'a> Parser<'a> {
             self.next();
             let after_variable = self.peek();
             let next = self.peek_non_space();
+            let variable = VariableNode {
+                path: Span {
+                    start: v.pos,
+                    end: v.end,
+                },
+                first_name: self.first_name(),
+            };
             if next.kind == ItemKind::Assign || next.kind == ItemKind::Declare {
-                pipe.is_assign = next.kind == ItemKind::Assign;
+                is_assign = next.kind == ItemKind::Assign;
                 self.next_non_space();
-                pipe.decl.push(VariableNode {
-                    pos: v.pos,
-                    ident: vec![v.val.to_string()],
-                });
-                self.vars.push(v.val.clone());
-            } else if next.kind == ItemKind::Char && next.val == "," {
+                decl.push(variable);
+                self.vars.push(self.val(v));
+            } else if next.kind == ItemKind::Char && self.val(next) == "," {
                 self.next_non_space();
-                pipe.decl.push(VariableNode {
-                    pos: v.pos,
-                    ident: vec![v.val.to_string()],
-                });
-                self.vars.push(v.val.clone());
-                if context == "range" && pipe.decl.len() < 2 {
+                decl.push(variable);
+                self.vars.push(self.val(v));
+                if context == "range" && decl.len() < 2 {
                     match self.peek_non_space().kind {
                         ItemKind::Variable | ItemKind::RightDelim | ItemKind::RightParen => {
                             continue 'decls
@@ -494,12 +528,25 @@ impl<'a> Parser<'a> {
             }
             break;
         }
+        let mark = self.cmds.len();
         loop {
             let token = self.next_non_space();
             match token.kind {
                 k if k == end => {
-                    self.check_pipeline(&pipe, context)?;
-                    return Ok(pipe);
+                    self.check_pipeline(mark)?;
+                    let mut cmds = self.cmds.drain(mark..);
+                    if let Some(first) = cmds.next() {
+                        let rest = cmds.collect();
+                        return Ok(PipeNode {
+                            pos,
+                            is_assign,
+                            decl: decl.into_boxed_slice(),
+                            first,
+                            rest,
+                        });
+                    }
+                    drop(cmds);
+                    return Err(self.errorf(format!("missing value for {context}")));
                 }
                 ItemKind::Bool
                 | ItemKind::CharConstant
@@ -515,18 +562,17 @@ impl<'a> Parser<'a> {
                 | ItemKind::LeftParen => {
                     self.backup();
                     let cmd = self.command()?;
-                    pipe.cmds.push(cmd);
+                    self.cmds.push(cmd);
                 }
-                _ => return Err(self.unexpected(&token, context)),
+                _ => return Err(self.unexpected(token, context)),
             }
         }
     }
 
-    fn check_pipeline(&self, pipe: &PipeNode, context: &str) -> PResult<()> {
-        if pipe.cmds.is_empty() {
-            return Err(self.errorf(format!("missing value for {context}")));
-        }
-        for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
+    /// Checks that the commands pushed since `mark`, those of the pipeline being
+    /// parsed, can all be executed.
+    fn check_pipeline(&self, mark: usize) -> PResult<()> {
+        for (i, c) in self.cmds[mark..].iter().enumerate().skip(1) {
             if matches!(
                 c.args[0],
                 Arg::Bool { .. } | Arg::Dot(_) | Arg::Nil(_) | Arg::Number(_) | Arg::String { .. }
@@ -541,28 +587,29 @@ impl<'a> Parser<'a> {
     }
 
     fn command(&mut self) -> PResult<CommandNode> {
-        let mut cmd = CommandNode {
-            pos: self.peek_non_space().pos,
-            args: Vec::new(),
-        };
+        let pos = self.peek_non_space().pos;
+        let mark = self.args.len();
         loop {
             self.peek_non_space();
             if let Some(operand) = self.operand()? {
-                cmd.args.push(operand);
+                self.args.push(operand);
             }
             let token = self.next();
             match token.kind {
                 ItemKind::Space => continue,
                 ItemKind::RightDelim | ItemKind::RightParen => self.backup(),
                 ItemKind::Pipe => {}
-                _ => return Err(self.unexpected(&token, "operand")),
+                _ => return Err(self.unexpected(token, "operand")),
             }
             break;
         }
-        if cmd.args.is_empty() {
+        if self.args.len() == mark {
             return Err(self.errorf("empty command"));
         }
-        Ok(cmd)
+        Ok(CommandNode {
+            pos,
+            args: self.args.drain(mark..).collect(),
+        })
     }
 
     fn operand(&mut self) -> PResult<Option<Arg>> {
@@ -573,81 +620,105 @@ impl<'a> Parser<'a> {
             return Ok(Some(node));
         }
         let chain_pos = self.peek().pos;
-        let mut fields = Vec::new();
+        let first_name = self.first_name();
+        let mut end = chain_pos;
         while self.peek().kind == ItemKind::Field {
             let field = self.next();
-            fields.push(field.val[1..].to_string());
+            self.push_field_name(field);
+            end = field.end;
         }
+        // A field path or a variable just grows: its names are already next to
+        // the chain's in the table.
         Ok(Some(match node {
-            Arg::Field { ident, .. } => {
-                let mut all = ident;
-                all.extend(fields);
-                Arg::Field {
-                    pos: chain_pos,
-                    ident: all,
-                }
-            }
-            Arg::Variable(v) => {
-                let mut all = v.ident;
-                all.extend(fields);
-                Arg::Variable(VariableNode {
-                    pos: chain_pos,
-                    ident: all,
-                })
-            }
+            Arg::Field { path, first_name } => Arg::Field {
+                path: Span {
+                    start: path.start,
+                    end,
+                },
+                first_name,
+            },
+            Arg::Variable(v) => Arg::Variable(VariableNode {
+                path: Span {
+                    start: v.path.start,
+                    end,
+                },
+                first_name: v.first_name,
+            }),
             Arg::Bool { .. } | Arg::String { .. } | Arg::Number(_) | Arg::Nil(_) | Arg::Dot(_) => {
                 return Err(self.errorf(format!(
                     "unexpected . after term {}",
-                    crate::gofmt::quote(&node.to_string())
+                    crate::gofmt::quote(&shown(&node, self.input).to_string())
                 )));
             }
-            other => Arg::Chain {
-                pos: chain_pos,
-                node: Box::new(other),
-                fields,
-            },
+            other => Arg::Chain(Box::new(ChainNode {
+                node: other,
+                fields: Span {
+                    start: chain_pos,
+                    end,
+                },
+                first_name,
+            })),
         }))
+    }
+
+    /// The table entry the next field name will take.
+    fn first_name(&self) -> u32 {
+        self.field_names.len() as u32
+    }
+
+    /// Adds the name of a field item (its text after the dot) to the table.
+    fn push_field_name(&mut self, field: Item) {
+        self.field_names.push(Span {
+            start: field.pos + 1,
+            end: field.end,
+        });
     }
 
     fn term(&mut self) -> PResult<Option<Arg>> {
         let token = self.next_non_space();
+        let span = Span {
+            start: token.pos,
+            end: token.end,
+        };
         let arg = match token.kind {
             ItemKind::Identifier => {
-                if !(self.has_function)(&token.val) {
+                let name = self.val(token);
+                if !(self.has_function)(name) {
                     return Err(self.errorf(format!(
                         "function {} not defined",
-                        crate::gofmt::quote(&token.val)
+                        crate::gofmt::quote(name)
                     )));
                 }
-                Arg::Identifier {
-                    pos: token.pos,
-                    name: token.val.into_owned(),
-                }
+                Arg::Identifier(span)
             }
             ItemKind::Dot => Arg::Dot(token.pos),
             ItemKind::Nil => Arg::Nil(token.pos),
             ItemKind::Variable => {
-                if !self.vars.contains(&token.val) {
-                    return Err(self.errorf(format!(
-                        "undefined variable {}",
-                        crate::gofmt::quote(&token.val)
-                    )));
+                let name = self.val(token);
+                if !self.vars.contains(&name) {
+                    return Err(
+                        self.errorf(format!("undefined variable {}", crate::gofmt::quote(name)))
+                    );
                 }
                 Arg::Variable(VariableNode {
-                    pos: token.pos,
-                    ident: vec![token.val.into_owned()],
+                    path: span,
+                    first_name: self.first_name(),
                 })
             }
-            ItemKind::Field => Arg::Field {
-                pos: token.pos,
-                ident: vec![token.val[1..].to_string()],
-            },
+            ItemKind::Field => {
+                let first_name = self.first_name();
+                self.push_field_name(token);
+                Arg::Field {
+                    path: span,
+                    first_name,
+                }
+            }
             ItemKind::Bool => Arg::Bool {
                 pos: token.pos,
-                value: token.val == "true",
+                value: self.val(token) == "true",
             },
             ItemKind::CharConstant | ItemKind::Complex | ItemKind::Number => {
-                Arg::Number(self.number(token.pos, &token.val, token.kind)?)
+                Arg::Number(Box::new(self.number(span, token.kind)?))
             }
             ItemKind::LeftParen => {
                 if self.expression_depth >= MAX_EXPRESSION_DEPTH {
@@ -660,14 +731,10 @@ impl<'a> Parser<'a> {
                 self.expression_depth -= 1;
                 Arg::Pipe(Box::new(pipe?))
             }
-            ItemKind::String | ItemKind::RawString => {
-                let text = strconv::unquote(&token.val).map_err(|e| self.errorf(e))?;
-                Arg::String {
-                    pos: token.pos,
-                    quoted: token.val.into_owned(),
-                    text: Arc::from(text.as_str()),
-                }
-            }
+            ItemKind::String | ItemKind::RawString => Arg::String {
+                quoted: span,
+                value: self.string_literal(self.val(token))?,
+            },
             _ => {
                 self.backup();
                 return Ok(None);
@@ -676,10 +743,23 @@ impl<'a> Parser<'a> {
         Ok(Some(arg))
     }
 
-    fn number(&self, pos: usize, text: &str, kind: ItemKind) -> PResult<NumberNode> {
+    /// The string table entry of a literal's value, shared with earlier literals
+    /// of the same text.
+    fn string_literal(&mut self, quoted: &'a str) -> PResult<u32> {
+        if let Some(&index) = self.string_index.get(quoted) {
+            return Ok(index);
+        }
+        let value: Arc<str> = strconv::unquote(quoted).map_err(|e| self.errorf(e))?.into();
+        let index = self.strings.len() as u32;
+        self.strings.push(value);
+        self.string_index.insert(quoted, index);
+        Ok(index)
+    }
+
+    fn number(&self, span: Span, kind: ItemKind) -> PResult<NumberNode> {
+        let text = span.of(self.input);
         let mut n = NumberNode {
-            pos,
-            text: text.to_string(),
+            text: span,
             int: None,
             uint: None,
             float: None,

@@ -2,6 +2,8 @@
 //! and character literals, and parsing number literals with base prefixes and
 //! underscores.
 
+use std::borrow::Cow;
+
 /// Go's `%#U` of a rune: `U+0041 'A'`, or just `U+0007` when not printable.
 pub fn sharp_u(c: char) -> String {
     if crate::gofmt::is_print(c as u32) {
@@ -112,7 +114,8 @@ impl Decoded {
 
 /// Go's `strconv.Unquote` for a double-quoted, back-quoted or single-quoted literal.
 /// Raw bytes that do not form UTF-8 are replaced, as a Rust string must be valid.
-pub fn unquote(s: &str) -> Result<String, &'static str> {
+/// A literal with nothing to unescape is returned as a slice of `s`.
+pub fn unquote(s: &str) -> Result<Cow<'_, str>, &'static str> {
     if s.len() < 2 {
         return Err(INVALID_SYNTAX);
     }
@@ -126,11 +129,17 @@ pub fn unquote(s: &str) -> Result<String, &'static str> {
             if body.contains('`') {
                 return Err(INVALID_SYNTAX);
             }
-            Ok(body.replace('\r', ""))
+            if body.contains('\r') {
+                return Ok(Cow::Owned(body.replace('\r', "")));
+            }
+            Ok(Cow::Borrowed(body))
         }
         b'"' | b'\'' => {
             if body.contains('\n') {
                 return Err(INVALID_SYNTAX);
+            }
+            if quote == b'"' && !body.contains(['\\', '"']) {
+                return Ok(Cow::Borrowed(body));
             }
             let quote = quote as char;
             let mut bytes = Vec::with_capacity(body.len());
@@ -154,8 +163,9 @@ pub fn unquote(s: &str) -> Result<String, &'static str> {
             if quote == '\'' && count != 1 {
                 return Err(INVALID_SYNTAX);
             }
-            Ok(String::from_utf8(bytes)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+            Ok(Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|e| {
+                String::from_utf8_lossy(e.as_bytes()).into_owned()
+            })))
         }
         _ => Err(INVALID_SYNTAX),
     }
@@ -201,6 +211,10 @@ fn underscore_ok(s: &str) -> bool {
 pub fn parse_uint(s: &str) -> Option<u64> {
     if s.is_empty() {
         return None;
+    }
+    // Plain decimal, the usual literal: no prefix or underscores to deal with.
+    if s.bytes().all(|b| b.is_ascii_digit()) && (s.len() == 1 || !s.starts_with('0')) {
+        return s.parse().ok();
     }
     let lower = s.to_ascii_lowercase();
     let (base, digits) = if let Some(d) = lower.strip_prefix("0x") {

@@ -94,19 +94,23 @@ impl Templates {
     /// adding it and every template it defines. As in Go, a definition replaces an
     /// earlier one of the same name unless it is empty.
     pub fn parse(&mut self, name: &str, text: &str) -> Result<(), ParseError> {
-        let trees = parse(name, name, text, &|f| self.has_function(f))?;
+        let trees = parse(name, name, text.into(), &|f| self.has_function(f))?;
         self.insert_trees(trees);
         Ok(())
     }
 
     /// Parses many files into the set, as calling [`Templates::parse`] on each in
     /// order would, but parses them in parallel. On failure, returns the index of
-    /// the first file (in order) that does not parse, with its error.
-    pub fn parse_all(&mut self, files: &[(&str, &str)]) -> Result<(), (usize, ParseError)> {
+    /// the first file (in order) that does not parse, with its error. Texts given
+    /// as `Arc<str>` are kept by the trees as they are; others are copied.
+    pub fn parse_all<T>(&mut self, files: &[(&str, T)]) -> Result<(), (usize, ParseError)>
+    where
+        T: Clone + Into<Arc<str>> + Sync,
+    {
         use rayon::prelude::*;
         let parsed: Vec<Result<TreeSet, ParseError>> = files
             .par_iter()
-            .map(|(name, text)| parse(name, name, text, &|f| self.has_function(f)))
+            .map(|(name, text)| parse(name, name, text.clone().into(), &|f| self.has_function(f)))
             .collect();
         for (index, trees) in parsed.into_iter().enumerate() {
             self.insert_trees(trees.map_err(|e| (index, e))?);
@@ -116,7 +120,7 @@ impl Templates {
 
     fn insert_trees(&mut self, trees: TreeSet) {
         for (tree_name, tree) in trees {
-            let keep_old = tree.root.is_empty_tree() && self.lookup(&tree_name).is_some();
+            let keep_old = tree.is_empty() && self.lookup(&tree_name).is_some();
             if !keep_old {
                 self.added.remove(&tree_name);
                 Arc::make_mut(&mut self.trees).insert(tree_name, tree);
@@ -134,13 +138,13 @@ impl Templates {
         text: &str,
         data: &Value,
     ) -> Result<String, TemplateError> {
-        let trees = parse(name, name, text, &|f| self.has_function(f))?;
+        let trees = parse(name, name, text.into(), &|f| self.has_function(f))?;
         let mut top = None;
         for (tree_name, tree) in trees {
             if tree_name == name {
                 top = Some(tree.clone());
             }
-            let keep_old = tree.root.is_empty_tree() && self.lookup(&tree_name).is_some();
+            let keep_old = tree.is_empty() && self.lookup(&tree_name).is_some();
             if !keep_old {
                 self.added.insert(tree_name, tree);
             }

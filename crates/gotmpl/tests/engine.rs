@@ -229,6 +229,32 @@ fn one_parse_serves_many_executions_and_threads() {
 }
 
 #[test]
+fn parse_all_shares_texts_and_keeps_each_files_positions() {
+    let files = [
+        ("a", r#"{{ define "x" }}{{ .v.w }}{{ end }}"#),
+        ("b", r#"b says {{ template "x" . }}"#),
+        ("c", "c says {{ .v }}"),
+    ];
+    let shared: Vec<(&str, Arc<str>)> = files.iter().map(|(n, t)| (*n, Arc::from(*t))).collect();
+    let mut copied = Templates::new("gotpl");
+    copied.parse_all(&files).unwrap();
+    let mut kept = Templates::new("gotpl");
+    kept.parse_all(&shared).unwrap();
+    let data = values(&[("v", Value::string("str"))]);
+    for t in [&copied, &kept] {
+        assert_eq!(t.execute("c", &data).unwrap(), "c says str");
+        assert_eq!(
+            t.execute("b", &data).unwrap_err().message,
+            r#"template: a:1:21: executing "x" at <.v.w>: can't evaluate field w in type interface {}"#
+        );
+    }
+    let bad: [(&str, Arc<str>); 2] = [("ok", "fine".into()), ("bad", "line\n{{ end }}".into())];
+    let (index, err) = Templates::new("gotpl").parse_all(&bad).unwrap_err();
+    assert_eq!(index, 1);
+    assert_eq!(err.message, "template: bad:2: unexpected {{end}}");
+}
+
+#[test]
 fn later_parses_replace_definitions_unless_empty() {
     let mut t = Templates::new("gotpl");
     t.parse("a", r#"{{ define "x" }}first{{ end }}"#).unwrap();
