@@ -46,6 +46,13 @@ fn missing_dependencies_are_named() {
     check("missing-dependency");
 }
 
+/// A template that includes itself stops at Helm's depth, with each level of the
+/// error chain helm printed.
+#[test]
+fn endless_include_stops_at_helms_depth() {
+    check("include-loop");
+}
+
 #[test]
 fn deprecated_charts_warn_as_each_helm_does() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/render/checks");

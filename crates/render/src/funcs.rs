@@ -2,8 +2,9 @@
 //! with Helm's recursion limit, `tpl`, `required`, `fail`, and the offline `lookup`
 //! and `getHostByName`.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chart::HelmVersion;
 use gotmpl::{FuncError, Function, GoType, List, Signature, TemplateError, Templates, Value};
@@ -238,35 +239,39 @@ fn toml_time(d: &TomlDatetime) -> Time {
     }
 }
 
-/// `include` and `tpl`, sharing the per-render count of nested includes.
+thread_local! {
+    /// How deep each template is being included on this thread: a template runs
+    /// on one thread from start to end, and several run at once on others.
+    static INCLUDE_DEPTH: RefCell<HashMap<String, usize>> = RefCell::default();
+}
+
+/// `include` and `tpl`.
 pub fn template_functions() -> Vec<(String, Function)> {
-    // Nesting is counted per thread: templates may run on several at once.
-    let included: Arc<Mutex<HashMap<(std::thread::ThreadId, String), usize>>> = Arc::default();
     let include = Function::new(
         Signature::new(vec![GoType::String, GoType::Interface]),
-        move |ctx, args| {
+        |ctx, args| {
             let name = string_arg(&args);
-            {
-                let mut counts = included.lock().unwrap_or_else(|e| e.into_inner());
-                let count = counts
-                    .entry((std::thread::current().id(), name.clone()))
-                    .or_insert(0);
-                if *count > MAX_INCLUDE_DEPTH {
-                    return Err(FuncError::new(format!(
+            let depth = INCLUDE_DEPTH.with_borrow_mut(|depths| {
+                let depth = depths.entry(name.clone()).or_insert(0);
+                *depth += 1;
+                *depth
+            });
+            let result = if depth > MAX_INCLUDE_DEPTH + 1 {
+                Err(FuncError::new(format!(
                     "rendering template has a nested reference name: {name}: unable to execute template"
-                )));
+                )))
+            } else {
+                ctx.templates()
+                    .execute(&name, &args[1])
+                    .map(Value::from)
+                    .map_err(FuncError::from_template)
+            };
+            INCLUDE_DEPTH.with_borrow_mut(|depths| {
+                if let Some(depth) = depths.get_mut(&name) {
+                    *depth -= 1;
                 }
-                *count += 1;
-            }
-            let result = ctx.templates().execute(&name, &args[1]);
-            if let Some(count) = included
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .get_mut(&(std::thread::current().id(), name))
-            {
-                *count -= 1;
-            }
-            result.map(Value::from).map_err(FuncError::from_template)
+            });
+            result
         },
     );
     let tpl = Function::new(

@@ -4,7 +4,8 @@
 //! their prerelease rules.
 
 use std::cmp::Ordering;
-use std::sync::{Arc, LazyLock};
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, RwLock};
 
 use gotmpl::{FuncError, GoType, Object, Signature, UintKind, Value};
 use regex::Regex;
@@ -18,7 +19,7 @@ pub(crate) fn register(r: &mut Registry) {
         Ok(Value::Object(Arc::new(v)))
     });
     r.add(&["semverCompare"], vec![STRING, STRING], |a| {
-        let c = Constraints::parse(str_arg(&a, 0)).map_err(FuncError::new)?;
+        let c = Constraints::parse_cached(str_arg(&a, 0)).map_err(FuncError::new)?;
         let v = Version::parse(str_arg(&a, 1)).map_err(FuncError::new)?;
         Ok(c.check(&v).into())
     });
@@ -478,7 +479,29 @@ struct Constraints {
     alternatives: Vec<(Vec<Constraint>, bool)>,
 }
 
+/// Constraint strings already parsed: charts test the same few (`>=1.19-0`...)
+/// in many templates, and parsing one runs several regular expressions.
+type ParsedConstraints = HashMap<String, Result<Arc<Constraints>, String>>;
+
+static PARSED: LazyLock<RwLock<ParsedConstraints>> = LazyLock::new(Default::default);
+
+/// How many distinct constraint strings [`PARSED`] keeps.
+const PARSED_LIMIT: usize = 1024;
+
 impl Constraints {
+    /// [`Constraints::parse`], remembered for the life of the process.
+    fn parse_cached(c: &str) -> Result<Arc<Constraints>, String> {
+        if let Some(parsed) = PARSED.read().unwrap_or_else(|e| e.into_inner()).get(c) {
+            return parsed.clone();
+        }
+        let parsed = Constraints::parse(c).map(Arc::new);
+        let mut cache = PARSED.write().unwrap_or_else(|e| e.into_inner());
+        if cache.len() < PARSED_LIMIT {
+            cache.insert(c.to_string(), parsed.clone());
+        }
+        parsed
+    }
+
     fn parse(c: &str) -> Result<Constraints, String> {
         let c = rewrite_range(c);
         let mut alternatives = Vec::new();
@@ -524,7 +547,10 @@ fn rewrite_range(i: &str) -> String {
 /// Helm's `IsCompatibleRange`: whether `version` satisfies `constraint`, false
 /// when either does not parse.
 pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
-    match (Constraints::parse(constraint), Version::parse(version)) {
+    match (
+        Constraints::parse_cached(constraint),
+        Version::parse(version),
+    ) {
         (Ok(c), Ok(v)) => c.check(&v),
         _ => false,
     }
