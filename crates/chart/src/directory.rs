@@ -92,37 +92,40 @@ fn walk(
     rules: &Rules,
     files: &mut Vec<FoundFile>,
 ) -> Result<(), LoadError> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .map_err(|source| LoadError::Io {
-            path: dir.to_path_buf(),
-            source,
-        })?
-        .map(|entry| entry.map(|e| e.file_name().to_string_lossy().into_owned()))
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| LoadError::Io { path, source }
+    };
+    let mut entries: Vec<(String, fs::FileType)> = fs::read_dir(dir)
+        .map_err(io(dir))?
+        .map(|entry| {
+            entry.and_then(|e| Ok((e.file_name().to_string_lossy().into_owned(), e.file_type()?)))
+        })
         .collect::<Result<_, _>>()
-        .map_err(|source| LoadError::Io {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-    names.sort();
-    for name in names {
+        .map_err(io(dir))?;
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, file_type) in entries {
         let path = dir.join(&name);
         let relative = if prefix.is_empty() {
             name.clone()
         } else {
             format!("{prefix}/{name}")
         };
-        let target = resolve(root, &path)?;
-        let meta = fs::metadata(&target).map_err(|source| LoadError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        if meta.is_dir() {
+        // The directory listing tells links and directories apart without a
+        // system call per entry; a link is followed and must stay in the chart.
+        let target = if file_type.is_symlink() {
+            resolve_link(root, &path)?
+        } else {
+            path.clone()
+        };
+        if file_type.is_dir() || (file_type.is_symlink() && target.is_dir()) {
             if rules.ignores(&relative, true) {
                 continue;
             }
             walk(root, &target, &relative, rules, files)?;
             continue;
         }
+        let meta = fs::metadata(&target).map_err(io(&path))?;
         if rules.ignores(&relative, false) {
             continue;
         }
@@ -145,18 +148,8 @@ fn walk(
     Ok(())
 }
 
-/// The real location of `path`, which must stay inside the chart root.
-fn resolve(root: &Path, path: &Path) -> Result<PathBuf, LoadError> {
-    let is_link = fs::symlink_metadata(path)
-        .map_err(|source| LoadError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?
-        .file_type()
-        .is_symlink();
-    if !is_link {
-        return Ok(path.to_path_buf());
-    }
+/// Where the link `path` leads, which must stay inside the chart root.
+fn resolve_link(root: &Path, path: &Path) -> Result<PathBuf, LoadError> {
     let target = fs::canonicalize(path).map_err(|source| LoadError::Io {
         path: path.to_path_buf(),
         source,

@@ -181,6 +181,25 @@ fn directories_apply_helmignore_and_refuse_escaping_links() {
         .collect();
     assert_eq!(names, [".helmignore", "Chart.yaml", "templates/a.yaml"]);
 
+    // Links that stay inside the chart are followed, to files and to directories
+    // (Helm's default rule hides dot files under `templates/` only, by path).
+    std::os::unix::fs::symlink(dir.join("templates/a.yaml"), dir.join("linked.yaml")).unwrap();
+    std::os::unix::fs::symlink(dir.join("templates"), dir.join("more")).unwrap();
+    let files = load_dir_files(&dir).unwrap();
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            ".helmignore",
+            "Chart.yaml",
+            "linked.yaml",
+            "more/.hidden",
+            "more/a.yaml",
+            "templates/a.yaml"
+        ]
+    );
+    assert_eq!(&files[2].data().unwrap()[..], b"a");
+
     let outside = scratch_dir("outside");
     std::fs::write(outside.join("secret"), "s").unwrap();
     std::os::unix::fs::symlink(outside.join("secret"), dir.join("templates/leak.yaml")).unwrap();
