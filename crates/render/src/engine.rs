@@ -58,7 +58,14 @@ pub fn render(
     let order = parse_order(&renderables);
     let texts: Vec<Cow<str>> = order
         .iter()
-        .map(|name| String::from_utf8_lossy(&renderables[name.as_str()].data))
+        .map(|name| {
+            let data = &renderables[name.as_str()].data;
+            // Validation alone is much quicker than the lossy decoder's walk.
+            match std::str::from_utf8(data) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(data),
+            }
+        })
         .collect();
     let files: Vec<(&str, &str)> = order
         .iter()
