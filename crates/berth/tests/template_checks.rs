@@ -120,3 +120,34 @@ fn files_read_on_demand_render_as_in_helm() {
         assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{flags:?}");
     }
 }
+
+/// Templates are parsed while subcharts are enabled and values coalesced: a parse
+/// error in a disabled subchart must not matter, a subchart under an alias is
+/// rendered under its alias, and the same error counts once the subchart is
+/// enabled, as helm 4 printed (`testdata/render/parse-ahead*`).
+#[test]
+fn parsing_ahead_follows_conditions_and_aliases_as_helm_does() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/render");
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_berth"))
+            .args(["template", "x"])
+            .arg(dir.join("parse-ahead"))
+            .args(extra)
+            .output()
+            .expect("berth runs")
+    };
+    let out = run(&[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected = std::fs::read_to_string(dir.join("parse-ahead.helm4.yaml")).unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+
+    let out = run(&["--set", "broken.enabled=true"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let expected = std::fs::read_to_string(dir.join("parse-ahead.enabled.helm4.err")).unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), expected);
+}

@@ -19,6 +19,6 @@ pub use error::{ErrorSource, ExecError, ParseError, TemplateError};
 pub use exec::CallContext;
 pub use func::{FuncError, Function, Signature};
 pub use object::Object;
-pub use template::{MissingKey, Templates};
+pub use template::{MissingKey, ParsedFile, Templates};
 pub use types::{GoType, IntKind, UintKind};
 pub use value::{List, Map, MapType, Value};

@@ -25,6 +25,10 @@ pub enum MissingKey {
     Error,
 }
 
+/// The templates one file defines, parsed and not yet added to a set.
+#[derive(Debug)]
+pub struct ParsedFile(TreeSet);
+
 /// Named templates with their functions and options. Cloning is cheap: trees and
 /// functions are shared, and what [`Templates::parse_and_execute`] adds to a clone
 /// lies over the shared trees instead of copying them.
@@ -107,15 +111,32 @@ impl Templates {
     where
         T: Clone + Into<Arc<str>> + Sync,
     {
-        use rayon::prelude::*;
-        let parsed: Vec<Result<TreeSet, ParseError>> = files
-            .par_iter()
-            .map(|(name, text)| parse(name, name, text.clone().into(), &|f| self.has_function(f)))
-            .collect();
-        for (index, trees) in parsed.into_iter().enumerate() {
-            self.insert_trees(trees.map_err(|e| (index, e))?);
+        for (index, parsed) in self.parse_files(files).into_iter().enumerate() {
+            self.add_parsed(parsed.map_err(|e| (index, e))?);
         }
         Ok(())
+    }
+
+    /// Parses files in parallel with this set's functions without adding them:
+    /// a caller may parse ahead and later add, in its own order, the files it
+    /// keeps with [`Templates::add_parsed`].
+    pub fn parse_files<T>(&self, files: &[(&str, T)]) -> Vec<Result<ParsedFile, ParseError>>
+    where
+        T: Clone + Into<Arc<str>> + Sync,
+    {
+        use rayon::prelude::*;
+        files
+            .par_iter()
+            .map(|(name, text)| {
+                parse(name, name, text.clone().into(), &|f| self.has_function(f)).map(ParsedFile)
+            })
+            .collect()
+    }
+
+    /// Adds a file parsed by [`Templates::parse_files`], as [`Templates::parse`]
+    /// would have.
+    pub fn add_parsed(&mut self, parsed: ParsedFile) {
+        self.insert_trees(parsed.0);
     }
 
     fn insert_trees(&mut self, trees: TreeSet) {

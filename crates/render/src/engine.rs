@@ -4,12 +4,14 @@
 //! in Helm's words (Helm 4's multi-line trace or Helm 3's single line).
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use chart::{Chart, HelmVersion};
-use gotmpl::{ErrorSource, ExecError, GoType, Map, MissingKey, Templates, Value};
+use gotmpl::{
+    ErrorSource, ExecError, GoType, Map, MissingKey, ParseError, ParsedFile, Templates, Value,
+};
 
 use crate::capabilities::Capabilities;
 use crate::files::Files;
@@ -47,34 +49,42 @@ pub fn render(
     chart: &Chart,
     values: &Value,
     ctx: &RenderContext,
+    ahead: ParsedAhead,
 ) -> Result<BTreeMap<String, String>, RenderError> {
     let renderables = renderables(chart, values, ctx)?;
-    let mut templates = Templates::new("gotpl");
-    templates.set_missing_key(MissingKey::Zero);
-    templates.add_functions(sprig::functions());
-    templates.add_functions(helm_functions(ctx.helm));
-    templates.add_functions(template_functions());
-
+    let ParsedAhead {
+        mut templates,
+        mut files,
+    } = ahead;
     let order = parse_order(&renderables);
-    let texts: Vec<Cow<str>> = order
+    let mut parsed: Vec<Option<Result<ParsedFile, ParseError>>> = order
         .iter()
-        .map(|name| {
-            let data = &renderables[name.as_str()].data;
-            // Validation alone is much quicker than the lossy decoder's walk.
-            match std::str::from_utf8(data) {
-                Ok(text) => Cow::Borrowed(text),
-                Err(_) => String::from_utf8_lossy(data),
+        .map(|name| match files.remove(name) {
+            Some((data, parsed)) if Arc::ptr_eq(&data, &renderables[name.as_str()].data) => {
+                Some(parsed)
             }
+            _ => None,
         })
         .collect();
-    let files: Vec<(&str, &str)> = order
+    // Files not parsed ahead (a subchart under an alias) are parsed now.
+    let missing: Vec<usize> = (0..order.len()).filter(|&i| parsed[i].is_none()).collect();
+    let texts: Vec<Cow<str>> = missing
+        .iter()
+        .map(|&i| text_of(&renderables[order[i].as_str()].data))
+        .collect();
+    let late: Vec<(&str, &str)> = missing
         .iter()
         .zip(&texts)
-        .map(|(name, text)| (name.as_str(), text.as_ref()))
+        .map(|(&i, text)| (order[i].as_str(), text.as_ref()))
         .collect();
-    templates
-        .parse_all(&files)
-        .map_err(|(index, e)| cleanup_parse_error(&order[index], &e.message))?;
+    for (&i, result) in missing.iter().zip(templates.parse_files(&late)) {
+        parsed[i] = Some(result);
+    }
+    for (name, result) in order.iter().zip(parsed) {
+        if let Some(result) = result {
+            templates.add_parsed(result.map_err(|e| cleanup_parse_error(name, &e.message))?);
+        }
+    }
     let to_run: Vec<&String> = order
         .iter()
         .filter(|name| {
@@ -93,6 +103,59 @@ pub fn render(
     };
     drop_in_background(templates);
     rendered
+}
+
+/// Every template of a chart tree as loaded, parsed while the caller works out
+/// which subcharts render and with what values; [`render`] uses those it renders.
+pub struct ParsedAhead {
+    templates: Templates,
+    files: HashMap<String, (Arc<[u8]>, Result<ParsedFile, ParseError>)>,
+}
+
+/// Parses every template of `chart` and its subcharts, named as [`render`] names
+/// them unless an alias renames a subchart.
+pub fn parse_ahead(chart: &Chart, helm: HelmVersion) -> ParsedAhead {
+    let mut templates = Templates::new("gotpl");
+    templates.set_missing_key(MissingKey::Zero);
+    templates.add_functions(sprig::functions());
+    templates.add_functions(helm_functions(helm));
+    templates.add_functions(template_functions());
+    let mut found = Vec::new();
+    template_files(chart, chart.name().to_string(), &mut found);
+    let texts: Vec<Cow<str>> = found.iter().map(|(_, data)| text_of(data)).collect();
+    let named: Vec<(&str, &str)> = found
+        .iter()
+        .zip(&texts)
+        .map(|((name, _), text)| (name.as_str(), text.as_ref()))
+        .collect();
+    let parsed = templates.parse_files(&named);
+    let files = found
+        .into_iter()
+        .zip(parsed)
+        .map(|((name, data), parsed)| (name, (data, parsed)))
+        .collect();
+    ParsedAhead { templates, files }
+}
+
+/// The template files of a chart tree, named as `collect` names them.
+fn template_files(chart: &Chart, full_path: String, out: &mut Vec<(String, Arc<[u8]>)>) {
+    for sub in &chart.dependencies {
+        template_files(sub, format!("{full_path}/charts/{}", sub.name()), out);
+    }
+    for t in &chart.templates {
+        if let Ok(data) = t.data() {
+            out.push((format!("{full_path}/{}", t.name), data));
+        }
+    }
+}
+
+/// A template's text: validation alone is much quicker than the lossy decoder's
+/// walk, which only text that is not UTF-8 needs.
+fn text_of(data: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(data) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(data),
+    }
 }
 
 /// Helm's way: one template after another on the shared values.

@@ -9,7 +9,7 @@ use chart::{Chart, HelmVersion};
 use gotmpl::Value;
 
 use crate::capabilities::{Capabilities, KubeVersion};
-use crate::engine::{render, RenderContext, RenderError};
+use crate::engine::{parse_ahead, render, RenderContext, RenderError};
 use crate::manifests::{sort_manifests, Sorted};
 use crate::objects::ReleaseInfo;
 
@@ -87,35 +87,20 @@ pub fn render_release(chart: &Chart, opts: &TemplateOptions) -> Result<Release, 
         is_install: true,
         is_upgrade: false,
     };
-    let mut warnings = Vec::new();
-    let mut chart = chart.clone();
-    chart::dependencies::process_dependencies(&mut chart, &opts.values, &mut warnings).map_err(
-        |e| match opts.helm {
-            HelmVersion::Helm4 => RenderError(format!("chart dependencies processing failed: {e}")),
-            HelmVersion::Helm3 => RenderError(e),
-        },
-    )?;
+    // Templates parse while the subcharts to render and their values are worked
+    // out: neither needs the other until rendering starts.
+    let (ahead, prepared) = rayon::join(
+        || parse_ahead(chart, opts.helm),
+        || prepare(chart, opts, &capabilities),
+    );
+    let (chart, values) = prepared?;
     let chart = &chart;
-    let values = chart::values::coalesce_values(chart, &opts.values, false, &mut warnings)
-        .map_err(RenderError)?;
-    if !opts.skip_schema_validation {
-        chart::schema::validate_against_schema(chart, &values, opts.helm).map_err(RenderError)?;
-    }
-    let required = &chart.metadata.kube_version;
-    if !required.is_empty()
-        && !sprig::is_compatible_range(required, &capabilities.kube_version.version)
-    {
-        return Err(with_hint(RenderError(format!(
-            "chart requires kubeVersion: {required} which is incompatible with Kubernetes {}",
-            capabilities.kube_version.version
-        ))));
-    }
     let ctx = RenderContext {
         release: &release,
         capabilities: &capabilities,
         helm: opts.helm,
     };
-    let mut files = render(chart, &values, &ctx).map_err(with_hint)?;
+    let mut files = render(chart, &values, &ctx, ahead).map_err(with_hint)?;
     let notes_name = format!("{}/templates/NOTES.txt", chart.name());
     let notes = files.get(&notes_name).cloned().unwrap_or_default();
     files.retain(|name, _| !name.ends_with("NOTES.txt"));
@@ -130,6 +115,39 @@ pub fn render_release(chart: &Chart, opts: &TemplateOptions) -> Result<Release, 
         crds,
         notes,
     })
+}
+
+/// Helm's steps before rendering: the subcharts that render (conditions, tags,
+/// aliases, imported values), the coalesced values, the schema and the chart's
+/// `kubeVersion`.
+fn prepare(
+    chart: &Chart,
+    opts: &TemplateOptions,
+    capabilities: &Capabilities,
+) -> Result<(Chart, Value), RenderError> {
+    let mut warnings = Vec::new();
+    let mut chart = chart.clone();
+    chart::dependencies::process_dependencies(&mut chart, &opts.values, &mut warnings).map_err(
+        |e| match opts.helm {
+            HelmVersion::Helm4 => RenderError(format!("chart dependencies processing failed: {e}")),
+            HelmVersion::Helm3 => RenderError(e),
+        },
+    )?;
+    let values = chart::values::coalesce_values(&chart, &opts.values, false, &mut warnings)
+        .map_err(RenderError)?;
+    if !opts.skip_schema_validation {
+        chart::schema::validate_against_schema(&chart, &values, opts.helm).map_err(RenderError)?;
+    }
+    let required = &chart.metadata.kube_version;
+    if !required.is_empty()
+        && !sprig::is_compatible_range(required, &capabilities.kube_version.version)
+    {
+        return Err(with_hint(RenderError(format!(
+            "chart requires kubeVersion: {required} which is incompatible with Kubernetes {}",
+            capabilities.kube_version.version
+        ))));
+    }
+    Ok((chart, values))
 }
 
 /// The files under each chart's `crds/`, parents first, as Helm's `CRDObjects`.
