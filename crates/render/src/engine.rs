@@ -109,8 +109,11 @@ pub fn render(
 /// which subcharts render and with what values; [`render`] uses those it renders.
 pub struct ParsedAhead {
     templates: Templates,
-    files: HashMap<String, (Arc<[u8]>, Result<ParsedFile, ParseError>)>,
+    files: HashMap<String, ParsedAheadFile>,
 }
+
+/// A file's bytes as they were parsed, and the outcome.
+type ParsedAheadFile = (Arc<[u8]>, Result<ParsedFile, ParseError>);
 
 /// Parses every template of `chart` and its subcharts, named as [`render`] names
 /// them unless an alias renames a subchart.
