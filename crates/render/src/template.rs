@@ -171,29 +171,42 @@ fn crd_objects(chart: &Chart, full_path: &str) -> Result<Vec<(String, String)>, 
 
 /// The text `helm template` prints for a rendered release.
 pub fn template_output(release: &Release, opts: &TemplateOptions) -> Result<String, RenderError> {
+    let documents = release
+        .crds
+        .iter()
+        .map(|(name, content)| (name, content))
+        .chain(release.sorted.manifests.iter().map(|m| (&m.source, &m.content)));
     let mut manifest = String::new();
-    for (name, content) in &release.crds {
-        manifest.push_str(&format!("---\n# Source: {name}\n{content}\n"));
+    for (source, content) in documents {
+        push_document(&mut manifest, source, content);
     }
-    for m in &release.sorted.manifests {
-        manifest.push_str(&format!("---\n# Source: {}\n{}\n", m.source, m.content));
-    }
-    let mut out = format!("{}\n", manifest.trim());
+    manifest.truncate(manifest.trim_end().len());
+    let mut out = match manifest.trim_start() {
+        trimmed if trimmed.len() == manifest.len() => manifest,
+        trimmed => trimmed.to_string(),
+    };
+    out.push('\n');
     if !opts.no_hooks {
         for hook in &release.sorted.hooks {
             if opts.skip_tests && hook.events.iter().any(|e| e == "test") {
                 continue;
             }
-            out.push_str(&format!(
-                "---\n# Source: {}\n{}\n",
-                hook.source, hook.manifest
-            ));
+            push_document(&mut out, &hook.source, &hook.manifest);
         }
     }
     if opts.show_only.is_empty() {
         return Ok(out);
     }
     show_only(&out, &opts.show_only)
+}
+
+/// Appends `---`, the `# Source:` line and the document.
+fn push_document(out: &mut String, source: &str, content: &str) {
+    out.push_str("---\n# Source: ");
+    out.push_str(source);
+    out.push('\n');
+    out.push_str(content);
+    out.push('\n');
 }
 
 /// `--show-only`: the documents whose source (below the chart name) matches a glob.
