@@ -3,7 +3,9 @@
 //!
 //! Acceptance, token boundaries, simple-key rules and error texts follow the
 //! Go code line by line; only the buffer handling differs (the input is
-//! decoded up front by [`crate::reader`]).
+//! checked up front by [`crate::reader`] and scanned as UTF-8 bytes, a
+//! character decoded only where it is not ASCII, while marks count characters
+//! as libyaml's do).
 
 use std::collections::VecDeque;
 
@@ -81,7 +83,10 @@ const MAX_INDENTS: usize = 10000;
 type Res<T> = Result<T, SyntaxError>;
 
 pub(crate) struct Scanner {
-    chars: Vec<char>,
+    /// The input before the first reader problem.
+    text: String,
+    /// The byte offset in `text` of `mark.index` (a character index).
+    pos: usize,
     reader_error: Option<&'static str>,
     mark: Mark,
     tokens: VecDeque<Token>,
@@ -120,7 +125,8 @@ fn as_hex(c: char) -> u32 {
 impl Scanner {
     pub fn new(input: Input) -> Scanner {
         Scanner {
-            chars: input.chars,
+            text: input.text,
+            pos: 0,
             reader_error: input.error,
             mark: Mark::default(),
             tokens: VecDeque::new(),
@@ -138,15 +144,49 @@ impl Scanner {
         }
     }
 
+    /// The character at byte offset `at`; `'\0'` past the end.
+    fn char_at(&self, at: usize) -> char {
+        match self.text.as_bytes().get(at) {
+            Some(&b) if b.is_ascii() => char::from(b),
+            Some(_) => self
+                .text
+                .get(at..)
+                .and_then(|rest| rest.chars().next())
+                .unwrap_or('\0'),
+            None => '\0',
+        }
+    }
+
+    /// The byte offset `k` characters after `at`.
+    fn advance(&self, mut at: usize, k: usize) -> usize {
+        for _ in 0..k {
+            at += self.char_at(at).len_utf8();
+        }
+        at
+    }
+
     /// The character `k` positions ahead; `'\0'` past the end.
     fn ch(&self, k: usize) -> char {
-        self.chars.get(self.mark.index + k).copied().unwrap_or('\0')
+        if k == 0 {
+            return self.char_at(self.pos);
+        }
+        self.char_at(self.advance(self.pos, k))
     }
 
     /// Makes sure `n` characters are available (raises a pending reader error).
+    #[inline]
     fn cache(&mut self, n: usize) -> Res<()> {
+        if self.reader_error.is_none() {
+            return Ok(());
+        }
+        self.cache_before_problem(n)
+    }
+
+    #[cold]
+    fn cache_before_problem(&mut self, n: usize) -> Res<()> {
         if let Some(problem) = self.reader_error {
-            if self.mark.index + n > self.chars.len() {
+            let available = self.text.get(self.pos..).unwrap_or_default().chars();
+            if available.take(n).count() < n {
                 return Err(self.fail(SyntaxError {
                     stage: Stage::Reader,
                     context: String::new(),
@@ -179,17 +219,50 @@ impl Scanner {
         self.mark.index == 0 && self.ch(0) == '\u{FEFF}'
     }
 
+    /// Moves past the current character (a no-op on the byte offset at the end).
     fn skip(&mut self) {
+        self.pos += self.char_at(self.pos).len_utf8();
         self.mark.index += 1;
         self.mark.column += 1;
     }
 
+    /// Moves past the ASCII characters that continue a plain scalar without
+    /// needing a closer look (anything but blanks, breaks, `:` and, in flow
+    /// context, flow indicators), when no reader problem is pending: the
+    /// character-by-character loop would find the same run.
+    fn skip_plain_ascii(&mut self) {
+        if self.reader_error.is_some() {
+            return;
+        }
+        let flow = self.flow_level > 0;
+        let rest = self.text.as_bytes().get(self.pos..).unwrap_or_default();
+        let n = rest
+            .iter()
+            .position(|&b| match b {
+                b' ' | b'\t' | b'\r' | b'\n' | b':' => true,
+                b',' | b'?' | b'[' | b']' | b'{' | b'}' => flow,
+                _ => !b.is_ascii(),
+            })
+            .unwrap_or(rest.len());
+        self.skip_ascii(n);
+    }
+
+    /// Moves past ASCII characters known to be there.
+    fn skip_ascii(&mut self, n: usize) {
+        self.pos += n;
+        self.mark.index += n;
+        self.mark.column += n;
+    }
+
     fn skip_line(&mut self) {
-        if self.ch(0) == '\r' && self.ch(1) == '\n' {
+        let c = self.ch(0);
+        if c == '\r' && self.ch(1) == '\n' {
+            self.pos += 2;
             self.mark.index += 2;
             self.mark.column = 0;
             self.mark.line += 1;
-        } else if is_break(self.ch(0)) {
+        } else if is_break(c) {
+            self.pos += c.len_utf8();
             self.mark.index += 1;
             self.mark.column = 0;
             self.mark.line += 1;
@@ -201,10 +274,49 @@ impl Scanner {
         self.skip();
     }
 
+    /// Moves past the characters up to (not including) byte offset `end`,
+    /// none of them a line break, and returns them.
+    fn take_until(&mut self, end: usize) -> &str {
+        let start = self.pos;
+        let run = self.text.get(start..end).unwrap_or_default();
+        let count = if run.is_ascii() {
+            run.len()
+        } else {
+            run.chars().count()
+        };
+        self.pos = end;
+        self.mark.index += count;
+        self.mark.column += count;
+        run
+    }
+
+    /// The byte offset of the next line break (or the end of the input).
+    fn next_break(&self) -> usize {
+        let rest = self.text.as_bytes().get(self.pos..).unwrap_or_default();
+        let mut i = 0;
+        loop {
+            // Breaks are `\r`, `\n` or start with a non-ASCII byte.
+            i += rest
+                .get(i..)
+                .unwrap_or_default()
+                .iter()
+                .position(|&b| b == b'\n' || b == b'\r' || !b.is_ascii())
+                .unwrap_or(rest.len() - i);
+            match rest.get(i..).unwrap_or_default() {
+                [] | [b'\r' | b'\n', ..] | [0xC2, 0x85, ..] | [0xE2, 0x80, 0xA8 | 0xA9, ..] => {
+                    break
+                }
+                _ => i += 1,
+            }
+        }
+        self.pos + i
+    }
+
     fn read_line(&mut self, s: &mut String) {
         let c = self.ch(0);
         if c == '\r' && self.ch(1) == '\n' {
             s.push('\n');
+            self.pos += 1;
             self.mark.index += 1;
         } else if c == '\r' || c == '\n' || c == '\u{85}' {
             s.push('\n');
@@ -213,6 +325,7 @@ impl Scanner {
         } else {
             return;
         }
+        self.pos += c.len_utf8();
         self.mark.index += 1;
         self.mark.column = 0;
         self.mark.line += 1;
@@ -696,13 +809,8 @@ impl Scanner {
     fn skip_comment(&mut self) -> Res<()> {
         if self.ch(0) == '#' {
             // The comment runs to the next line break or the end of the input.
-            let rest = self.chars.get(self.mark.index..).unwrap_or_default();
-            let length = rest
-                .iter()
-                .position(|&c| is_breakz(c))
-                .unwrap_or(rest.len());
-            self.mark.index += length;
-            self.mark.column += length;
+            let end = self.next_break();
+            self.take_until(end);
             self.cache(1)?;
         }
         Ok(())
@@ -716,13 +824,12 @@ impl Scanner {
             }
             self.cache(1)?;
             let tabs = self.flow_level > 0 || !self.simple_key_allowed;
-            let rest = self.chars.get(self.mark.index..).unwrap_or_default();
+            let rest = self.text.as_bytes().get(self.pos..).unwrap_or_default();
             let blanks = rest
                 .iter()
-                .position(|&c| !(c == ' ' || (tabs && c == '\t')))
+                .position(|&c| !(c == b' ' || (tabs && c == b'\t')))
                 .unwrap_or(rest.len());
-            self.mark.index += blanks;
-            self.mark.column += blanks;
+            self.skip_ascii(blanks);
             self.cache(1)?;
             self.skip_comment()?;
             if is_break(self.ch(0)) {
@@ -1164,10 +1271,9 @@ impl Scanner {
             s.push_str(&trailing_breaks);
             trailing_breaks.clear();
             leading_blank = is_blank(self.ch(0));
-            while !is_breakz(self.ch(0)) {
-                self.read(&mut s);
-                self.cache(1)?;
-            }
+            let line_end = self.next_break();
+            s.push_str(self.take_until(line_end));
+            self.cache(1)?;
             self.cache(2)?;
             self.read_line(&mut leading_break);
             self.scan_block_scalar_breaks(&mut indent, &mut trailing_breaks, start, &mut end)?;
@@ -1414,6 +1520,9 @@ impl Scanner {
             if self.ch(0) == '#' {
                 break;
             }
+            // The characters of this run are taken as one slice once the
+            // folded blanks before them are in `s`.
+            let run = self.pos;
             while !is_blankz(self.ch(0)) {
                 let c = self.ch(0);
                 if (c == ':' && is_blankz(self.ch(1)))
@@ -1441,10 +1550,12 @@ impl Scanner {
                         whitespaces.clear();
                     }
                 }
-                self.read(&mut s);
+                self.skip();
+                self.skip_plain_ascii();
                 end = self.mark;
                 self.cache(2)?;
             }
+            s.push_str(self.text.get(run..self.pos).unwrap_or_default());
             if !(is_blank(self.ch(0)) || is_break(self.ch(0))) {
                 break;
             }
