@@ -24,12 +24,14 @@ pub enum ScalarStyle {
     Folded,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What a token is; its text, if any, is in [`Token::text`] and
+/// [`Token::handle`], so the kind can be looked at by copy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TokenKind {
     StreamStart,
     StreamEnd,
     VersionDirective,
-    TagDirective { handle: String, prefix: String },
+    TagDirective,
     DocumentStart,
     DocumentEnd,
     BlockSequenceStart,
@@ -43,28 +45,39 @@ pub(crate) enum TokenKind {
     FlowEntry,
     Key,
     Value,
-    Alias(String),
-    Anchor(String),
-    Tag { handle: String, suffix: String },
-    Scalar { value: String, style: ScalarStyle },
+    Alias,
+    Anchor,
+    Tag,
+    Scalar(ScalarStyle),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(crate) struct Token {
     pub kind: TokenKind,
     pub start: Mark,
     pub end: Mark,
     /// Version numbers of a `%YAML` directive.
     pub version: (u32, u32),
+    /// A scalar's value, an alias's or anchor's name, a tag's suffix or a
+    /// `%TAG` directive's prefix.
+    pub text: String,
+    /// The handle of a tag or a `%TAG` directive.
+    pub handle: String,
 }
 
 impl Token {
     fn new(kind: TokenKind, start: Mark, end: Mark) -> Token {
+        Token::with_text(kind, start, end, String::new(), String::new())
+    }
+
+    fn with_text(kind: TokenKind, start: Mark, end: Mark, text: String, handle: String) -> Token {
         Token {
             kind,
             start,
             end,
             version: (0, 0),
+            text,
+            handle,
         }
     }
 }
@@ -339,13 +352,15 @@ impl Scanner {
         self.tokens.front().ok_or_else(SyntaxError::empty)
     }
 
-    /// Consumes the token returned by `peek`.
-    pub fn skip_token(&mut self) {
+    /// Consumes the token returned by `peek` and hands it over.
+    pub fn take_token(&mut self) -> Option<Token> {
         self.token_available = false;
         self.tokens_parsed += 1;
-        if let Some(t) = self.tokens.pop_front() {
+        let token = self.tokens.pop_front();
+        if let Some(t) = &token {
             self.stream_end_produced = t.kind == TokenKind::StreamEnd;
         }
+        token
     }
 
     pub fn stream_end_produced(&self) -> bool {
@@ -856,7 +871,7 @@ impl Scanner {
             t
         } else if name == "TAG" {
             let (handle, prefix) = self.scan_tag_directive_value(start)?;
-            Token::new(TokenKind::TagDirective { handle, prefix }, start, self.mark)
+            Token::with_text(TokenKind::TagDirective, start, self.mark, prefix, handle)
         } else {
             return Err(self.scanner_error(
                 "while scanning a directive",
@@ -1011,11 +1026,11 @@ impl Scanner {
             ));
         }
         let kind = if alias {
-            TokenKind::Alias(s)
+            TokenKind::Alias
         } else {
-            TokenKind::Anchor(s)
+            TokenKind::Anchor
         };
-        Ok(Token::new(kind, start, end))
+        Ok(Token::with_text(kind, start, end, s, String::new()))
     }
 
     fn scan_tag(&mut self) -> Res<Token> {
@@ -1059,10 +1074,12 @@ impl Scanner {
                 "did not find expected whitespace or line break",
             ));
         }
-        Ok(Token::new(
-            TokenKind::Tag { handle, suffix },
+        Ok(Token::with_text(
+            TokenKind::Tag,
             start,
             self.mark,
+            suffix,
+            handle,
         ))
     }
 
@@ -1289,10 +1306,12 @@ impl Scanner {
         } else {
             ScalarStyle::Folded
         };
-        Ok(Token::new(
-            TokenKind::Scalar { value: s, style },
+        Ok(Token::with_text(
+            TokenKind::Scalar(style),
             start,
             end,
+            s,
+            String::new(),
         ))
     }
 
@@ -1496,10 +1515,12 @@ impl Scanner {
         } else {
             ScalarStyle::DoubleQuoted
         };
-        Ok(Token::new(
-            TokenKind::Scalar { value: s, style },
+        Ok(Token::with_text(
+            TokenKind::Scalar(style),
             start,
             self.mark,
+            s,
+            String::new(),
         ))
     }
 
@@ -1594,10 +1615,12 @@ impl Scanner {
         if leading_blanks {
             self.simple_key_allowed = true;
         }
-        let kind = TokenKind::Scalar {
-            value: s,
-            style: ScalarStyle::Plain,
-        };
-        Ok(Token::new(kind, start, end))
+        Ok(Token::with_text(
+            TokenKind::Scalar(ScalarStyle::Plain),
+            start,
+            end,
+            s,
+            String::new(),
+        ))
     }
 }
