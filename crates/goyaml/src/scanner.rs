@@ -82,6 +82,15 @@ impl Token {
     }
 }
 
+/// The buffers a scalar's folding collects blanks and breaks in, kept
+/// between scalars so they are allocated once.
+#[derive(Default)]
+struct Blanks {
+    leading_break: String,
+    trailing_breaks: String,
+    whitespaces: String,
+}
+
 #[derive(Clone, Copy, Debug, Default)]
 struct SimpleKey {
     possible: bool,
@@ -114,6 +123,7 @@ pub(crate) struct Scanner {
     simple_keys_by_tok: FxHashMap<usize, usize>,
     flow_level: usize,
     error: Option<SyntaxError>,
+    blanks: Blanks,
 }
 
 fn is_break(c: char) -> bool {
@@ -154,6 +164,7 @@ impl Scanner {
             simple_keys_by_tok: FxHashMap::default(),
             flow_level: 0,
             error: None,
+            blanks: Blanks::default(),
         }
     }
 
@@ -230,6 +241,15 @@ impl Scanner {
 
     fn is_bom_here(&self) -> bool {
         self.mark.index == 0 && self.ch(0) == '\u{FEFF}'
+    }
+
+    /// The folding buffers, empty.
+    fn take_blanks(&mut self) -> Blanks {
+        let mut blanks = std::mem::take(&mut self.blanks);
+        blanks.leading_break.clear();
+        blanks.trailing_breaks.clear();
+        blanks.whitespaces.clear();
+        blanks
     }
 
     /// Moves past the current character (a no-op on the byte offset at the end).
@@ -1270,8 +1290,11 @@ impl Scanner {
             };
         }
         let mut s = String::new();
-        let mut leading_break = String::new();
-        let mut trailing_breaks = String::new();
+        let Blanks {
+            mut leading_break,
+            mut trailing_breaks,
+            whitespaces,
+        } = self.take_blanks();
         self.scan_block_scalar_breaks(&mut indent, &mut trailing_breaks, start, &mut end)?;
         self.cache(1)?;
         let mut leading_blank = false;
@@ -1305,6 +1328,11 @@ impl Scanner {
             ScalarStyle::Literal
         } else {
             ScalarStyle::Folded
+        };
+        self.blanks = Blanks {
+            leading_break,
+            trailing_breaks,
+            whitespaces,
         };
         Ok(Token::with_text(
             TokenKind::Scalar(style),
@@ -1368,9 +1396,11 @@ impl Scanner {
         let start = self.mark;
         self.skip();
         let mut s = String::new();
-        let mut leading_break = String::new();
-        let mut trailing_breaks = String::new();
-        let mut whitespaces = String::new();
+        let Blanks {
+            mut leading_break,
+            mut trailing_breaks,
+            mut whitespaces,
+        } = self.take_blanks();
         loop {
             self.cache(4)?;
             if self.at_document_indicator() {
@@ -1515,6 +1545,11 @@ impl Scanner {
         } else {
             ScalarStyle::DoubleQuoted
         };
+        self.blanks = Blanks {
+            leading_break,
+            trailing_breaks,
+            whitespaces,
+        };
         Ok(Token::with_text(
             TokenKind::Scalar(style),
             start,
@@ -1526,9 +1561,11 @@ impl Scanner {
 
     fn scan_plain_scalar(&mut self) -> Res<Token> {
         let mut s = String::new();
-        let mut leading_break = String::new();
-        let mut trailing_breaks = String::new();
-        let mut whitespaces = String::new();
+        let Blanks {
+            mut leading_break,
+            mut trailing_breaks,
+            mut whitespaces,
+        } = self.take_blanks();
         let mut leading_blanks = false;
         let indent = self.indent + 1;
         let start = self.mark;
@@ -1615,6 +1652,11 @@ impl Scanner {
         if leading_blanks {
             self.simple_key_allowed = true;
         }
+        self.blanks = Blanks {
+            leading_break,
+            trailing_breaks,
+            whitespaces,
+        };
         Ok(Token::with_text(
             TokenKind::Scalar(ScalarStyle::Plain),
             start,
