@@ -87,8 +87,8 @@ struct Peeked {
     version: (u32, u32),
 }
 
-pub(crate) struct Parser {
-    scanner: Scanner,
+pub(crate) struct Parser<'a> {
+    scanner: Scanner<'a>,
     state: State,
     states: Vec<State>,
     marks: Vec<Mark>,
@@ -123,8 +123,8 @@ fn parser_error_context(
     }
 }
 
-impl Parser {
-    pub fn new(bytes: &[u8]) -> Parser {
+impl<'a> Parser<'a> {
+    pub fn new(bytes: &'a [u8]) -> Parser<'a> {
         Parser {
             scanner: Scanner::new(reader::decode(bytes)),
             state: State::StreamStart,

@@ -7,14 +7,17 @@
 //! the scanner raises it only when it reaches that far, as libyaml's
 //! incremental reader would.
 
-/// Decoded input: the text before the first problem, and the problem.
-pub(crate) struct Input {
-    pub text: String,
+use std::borrow::Cow;
+
+/// Decoded input: the text before the first problem (borrowed from the bytes
+/// unless it was UTF-16), and the problem.
+pub(crate) struct Input<'a> {
+    pub text: Cow<'a, str>,
     pub error: Option<&'static str>,
 }
 
 /// Decodes `bytes` as libyaml does.
-pub(crate) fn decode(bytes: &[u8]) -> Input {
+pub(crate) fn decode(bytes: &[u8]) -> Input<'_> {
     if bytes.len() >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE {
         return decode_utf16(&bytes[2..], true);
     }
@@ -52,21 +55,24 @@ fn push(chars: &mut String, value: u32) -> Result<(), &'static str> {
 /// The UTF-8 text as it is when it is valid and every character is allowed
 /// (the usual case, checked without decoding), else the allowed prefix and the
 /// first problem.
-fn decode_utf8(bytes: &[u8]) -> Input {
+fn decode_utf8(bytes: &[u8]) -> Input<'_> {
     let valid = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
     };
     match first_disallowed(valid) {
         Some(at) => Input {
-            text: valid[..at].to_string(),
+            text: Cow::Borrowed(&valid[..at]),
             error: Some("control characters are not allowed"),
         },
         None if valid.len() == bytes.len() => Input {
-            text: valid.to_string(),
+            text: Cow::Borrowed(valid),
             error: None,
         },
-        None => utf8_problem(valid, &bytes[valid.len()..]),
+        None => Input {
+            text: Cow::Borrowed(valid),
+            error: Some(utf8_problem(&bytes[valid.len()..])),
+        },
     }
 }
 
@@ -102,76 +108,42 @@ fn first_disallowed(text: &str) -> Option<usize> {
     None
 }
 
-/// The problem at the start of `rest`, an invalid UTF-8 sequence that follows
-/// the valid text `before`, named as libyaml names it.
-fn utf8_problem(before: &str, rest: &[u8]) -> Input {
-    let mut chars = before.to_string();
-    let bytes = rest;
-    let mut i = 0;
-    while i < bytes.len() {
-        let octet = bytes[i];
-        let (width, initial) = match octet {
-            b if b & 0x80 == 0 => (1, u32::from(b & 0x7F)),
-            b if b & 0xE0 == 0xC0 => (2, u32::from(b & 0x1F)),
-            b if b & 0xF0 == 0xE0 => (3, u32::from(b & 0x0F)),
-            b if b & 0xF8 == 0xF0 => (4, u32::from(b & 0x07)),
-            _ => {
-                return Input {
-                    text: chars,
-                    error: Some("invalid leading UTF-8 octet"),
-                }
-            }
-        };
-        if width > bytes.len() - i {
-            return Input {
-                text: chars,
-                error: Some("incomplete UTF-8 octet sequence"),
-            };
-        }
-        let mut value = initial;
-        for k in 1..width {
-            let b = bytes[i + k];
-            if b & 0xC0 != 0x80 {
-                return Input {
-                    text: chars,
-                    error: Some("invalid trailing UTF-8 octet"),
-                };
-            }
-            value = (value << 6) + u32::from(b & 0x3F);
-        }
-        let shortest = match width {
-            1 => true,
-            2 => value >= 0x80,
-            3 => value >= 0x800,
-            _ => value >= 0x10000,
-        };
-        if !shortest {
-            return Input {
-                text: chars,
-                error: Some("invalid length of a UTF-8 sequence"),
-            };
-        }
-        if (0xD800..=0xDFFF).contains(&value) || value > 0x10FFFF {
-            return Input {
-                text: chars,
-                error: Some("invalid Unicode character"),
-            };
-        }
-        if let Err(e) = push(&mut chars, value) {
-            return Input {
-                text: chars,
-                error: Some(e),
-            };
-        }
-        i += width;
+/// libyaml's name for the invalid UTF-8 sequence that starts `bytes` (one
+/// that `std::str::from_utf8` rejected: UTF-8 validity is the same test).
+fn utf8_problem(bytes: &[u8]) -> &'static str {
+    let Some(&octet) = bytes.first() else {
+        return "incomplete UTF-8 octet sequence";
+    };
+    let (width, initial) = match octet {
+        b if b & 0x80 == 0 => (1, u32::from(b & 0x7F)),
+        b if b & 0xE0 == 0xC0 => (2, u32::from(b & 0x1F)),
+        b if b & 0xF0 == 0xE0 => (3, u32::from(b & 0x0F)),
+        b if b & 0xF8 == 0xF0 => (4, u32::from(b & 0x07)),
+        _ => return "invalid leading UTF-8 octet",
+    };
+    if width > bytes.len() {
+        return "incomplete UTF-8 octet sequence";
     }
-    Input {
-        text: chars,
-        error: None,
+    let mut value = initial;
+    for &b in &bytes[1..width] {
+        if b & 0xC0 != 0x80 {
+            return "invalid trailing UTF-8 octet";
+        }
+        value = (value << 6) + u32::from(b & 0x3F);
     }
+    let shortest = match width {
+        1 => true,
+        2 => value >= 0x80,
+        3 => value >= 0x800,
+        _ => value >= 0x10000,
+    };
+    if !shortest {
+        return "invalid length of a UTF-8 sequence";
+    }
+    "invalid Unicode character"
 }
 
-fn decode_utf16(bytes: &[u8], little: bool) -> Input {
+fn decode_utf16(bytes: &[u8], little: bool) -> Input<'static> {
     let mut chars = String::with_capacity(bytes.len() / 2);
     let unit = |i: usize| -> u32 {
         if little {
@@ -184,14 +156,14 @@ fn decode_utf16(bytes: &[u8], little: bool) -> Input {
     while i < bytes.len() {
         if bytes.len() - i < 2 {
             return Input {
-                text: chars,
+                text: chars.into(),
                 error: Some("incomplete UTF-16 character"),
             };
         }
         let mut value = unit(i);
         if value & 0xFC00 == 0xDC00 {
             return Input {
-                text: chars,
+                text: chars.into(),
                 error: Some("unexpected low surrogate area"),
             };
         }
@@ -199,14 +171,14 @@ fn decode_utf16(bytes: &[u8], little: bool) -> Input {
         if value & 0xFC00 == 0xD800 {
             if bytes.len() - i < 4 {
                 return Input {
-                    text: chars,
+                    text: chars.into(),
                     error: Some("incomplete UTF-16 surrogate pair"),
                 };
             }
             let low = unit(i + 2);
             if low & 0xFC00 != 0xDC00 {
                 return Input {
-                    text: chars,
+                    text: chars.into(),
                     error: Some("expected low surrogate area"),
                 };
             }
@@ -215,14 +187,14 @@ fn decode_utf16(bytes: &[u8], little: bool) -> Input {
         }
         if let Err(e) = push(&mut chars, value) {
             return Input {
-                text: chars,
+                text: chars.into(),
                 error: Some(e),
             };
         }
         i += width;
     }
     Input {
-        text: chars,
+        text: chars.into(),
         error: None,
     }
 }

@@ -7,6 +7,7 @@
 //! character decoded only where it is not ASCII, while marks count characters
 //! as libyaml's do).
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 use rustc_hash::FxHashMap;
@@ -104,9 +105,9 @@ const MAX_INDENTS: usize = 10000;
 
 type Res<T> = Result<T, SyntaxError>;
 
-pub(crate) struct Scanner {
+pub(crate) struct Scanner<'a> {
     /// The input before the first reader problem.
-    text: String,
+    text: Cow<'a, str>,
     /// The byte offset in `text` of `mark.index` (a character index).
     pos: usize,
     reader_error: Option<&'static str>,
@@ -145,8 +146,37 @@ fn as_hex(c: char) -> u32 {
     c.to_digit(16).unwrap_or(0)
 }
 
-impl Scanner {
-    pub fn new(input: Input) -> Scanner {
+/// The offset of the first `\n`, `\r` or non-ASCII byte of `bytes` (its
+/// length if there is none), looked for eight bytes at a time.
+fn break_candidate(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Whether some byte of `word` is `byte` (the classic zero-byte test).
+    let has = |word: u64, byte: u8| {
+        let x = word ^ (ONES * u64::from(byte));
+        x.wrapping_sub(ONES) & !x & HIGH != 0
+    };
+    let mut offset = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let Ok(octets) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let word = u64::from_le_bytes(octets);
+        if word & HIGH != 0 || has(word, b'\n') || has(word, b'\r') {
+            break;
+        }
+        offset += 8;
+    }
+    let tail = bytes.get(offset..).unwrap_or_default();
+    offset
+        + tail
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r' || !b.is_ascii())
+            .unwrap_or(tail.len())
+}
+
+impl<'a> Scanner<'a> {
+    pub fn new(input: Input<'a>) -> Scanner<'a> {
         Scanner {
             text: input.text,
             pos: 0,
@@ -307,42 +337,29 @@ impl Scanner {
         self.skip();
     }
 
-    /// Moves past the characters up to (not including) byte offset `end`,
-    /// none of them a line break, and returns them.
-    fn take_until(&mut self, end: usize) -> &str {
+    /// Moves past the rest of the line (up to the next line break or the end
+    /// of the input) and returns it.
+    fn take_line(&mut self) -> &str {
         let start = self.pos;
-        let run = self.text.get(start..end).unwrap_or_default();
-        let count = if run.is_ascii() {
-            run.len()
-        } else {
-            run.chars().count()
-        };
-        self.pos = end;
+        let rest = self.text.as_bytes().get(start..).unwrap_or_default();
+        let mut length = break_candidate(rest);
+        let mut ascii = true;
+        // A non-ASCII candidate may start a break; if not, the search goes on.
+        while let Some(tail) = rest.get(length..) {
+            if let [] | [b'\r' | b'\n', ..] | [0xC2, 0x85, ..] | [0xE2, 0x80, 0xA8 | 0xA9, ..] =
+                tail
+            {
+                break;
+            }
+            ascii = false;
+            length += 1 + break_candidate(tail.get(1..).unwrap_or_default());
+        }
+        let line = self.text.get(start..start + length).unwrap_or_default();
+        let count = if ascii { length } else { line.chars().count() };
+        self.pos = start + length;
         self.mark.index += count;
         self.mark.column += count;
-        run
-    }
-
-    /// The byte offset of the next line break (or the end of the input).
-    fn next_break(&self) -> usize {
-        let rest = self.text.as_bytes().get(self.pos..).unwrap_or_default();
-        let mut i = 0;
-        loop {
-            // Breaks are `\r`, `\n` or start with a non-ASCII byte.
-            i += rest
-                .get(i..)
-                .unwrap_or_default()
-                .iter()
-                .position(|&b| b == b'\n' || b == b'\r' || !b.is_ascii())
-                .unwrap_or(rest.len() - i);
-            match rest.get(i..).unwrap_or_default() {
-                [] | [b'\r' | b'\n', ..] | [0xC2, 0x85, ..] | [0xE2, 0x80, 0xA8 | 0xA9, ..] => {
-                    break
-                }
-                _ => i += 1,
-            }
-        }
-        self.pos + i
+        line
     }
 
     fn read_line(&mut self, s: &mut String) {
@@ -844,8 +861,7 @@ impl Scanner {
     fn skip_comment(&mut self) -> Res<()> {
         if self.ch(0) == '#' {
             // The comment runs to the next line break or the end of the input.
-            let end = self.next_break();
-            self.take_until(end);
+            self.take_line();
             self.cache(1)?;
         }
         Ok(())
@@ -1311,8 +1327,7 @@ impl Scanner {
             s.push_str(&trailing_breaks);
             trailing_breaks.clear();
             leading_blank = is_blank(self.ch(0));
-            let line_end = self.next_break();
-            s.push_str(self.take_until(line_end));
+            s.push_str(self.take_line());
             self.cache(1)?;
             self.cache(2)?;
             self.read_line(&mut leading_break);

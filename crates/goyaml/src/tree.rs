@@ -101,14 +101,14 @@ impl Document {
 }
 
 /// Reads documents one at a time, as repeated go-yaml `parser.parse()` calls do.
-pub struct Composer {
-    parser: Parser,
+pub struct Composer<'a> {
+    parser: Parser<'a>,
     pending: Option<Event>,
     started: bool,
 }
 
-impl Composer {
-    pub fn new(input: &[u8]) -> Composer {
+impl<'a> Composer<'a> {
+    pub fn new(input: &'a [u8]) -> Composer<'a> {
         let input: &[u8] = if input.is_empty() { b"\n" } else { input };
         Composer {
             parser: Parser::new(input),
