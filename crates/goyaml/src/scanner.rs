@@ -146,6 +146,31 @@ fn as_hex(c: char) -> u32 {
     c.to_digit(16).unwrap_or(0)
 }
 
+/// How a byte matters to a plain scalar's fast path.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PlainClass {
+    Ordinary,
+    /// A blank, a break or a non-ASCII byte.
+    Stop,
+    Colon,
+    /// `,` `?` `[` `]` `{` `}`.
+    FlowIndicator,
+}
+
+const PLAIN_CLASS: [PlainClass; 256] = {
+    let mut table = [PlainClass::Stop; 256];
+    let mut b = 0x21;
+    while b < 0x80 {
+        table[b] = match b as u8 {
+            b':' => PlainClass::Colon,
+            b',' | b'?' | b'[' | b']' | b'{' | b'}' => PlainClass::FlowIndicator,
+            _ => PlainClass::Ordinary,
+        };
+        b += 1;
+    }
+    table
+};
+
 /// The offset of the first `\n`, `\r` or non-ASCII byte of `bytes` (its
 /// length if there is none), looked for eight bytes at a time.
 fn break_candidate(bytes: &[u8]) -> usize {
@@ -290,24 +315,42 @@ impl<'a> Scanner<'a> {
     }
 
     /// Moves past the ASCII characters that continue a plain scalar without
-    /// needing a closer look (anything but blanks, breaks, `:` and, in flow
-    /// context, flow indicators), when no reader problem is pending: the
-    /// character-by-character loop would find the same run.
+    /// needing a closer look, when no reader problem is pending: the
+    /// character-by-character loop would take the same characters, keeping
+    /// blanks inside a line as they are when more of the scalar follows them
+    /// on that line.
     fn skip_plain_ascii(&mut self) {
         if self.reader_error.is_some() {
             return;
         }
         let flow = self.flow_level > 0;
-        let rest = self.text.as_bytes().get(self.pos..).unwrap_or_default();
-        let n = rest
-            .iter()
-            .position(|&b| match b {
-                b' ' | b'\t' | b'\r' | b'\n' | b':' => true,
-                b',' | b'?' | b'[' | b']' | b'{' | b'}' => flow,
-                _ => !b.is_ascii(),
-            })
-            .unwrap_or(rest.len());
-        self.skip_ascii(n);
+        let bytes = self.text.as_bytes();
+        // Whether the byte at `at` continues the scalar: not a blank, a
+        // break, the end, a `:` before a blank or the end, a flow indicator
+        // in flow context, or a non-ASCII character.
+        let ordinary = |at: usize| match bytes.get(at).map(|&b| PLAIN_CLASS[usize::from(b)]) {
+            Some(PlainClass::Ordinary) => true,
+            Some(PlainClass::FlowIndicator) => !flow,
+            Some(PlainClass::Colon) => bytes
+                .get(at + 1)
+                .is_some_and(|&next| PLAIN_CLASS[usize::from(next)] != PlainClass::Stop),
+            Some(PlainClass::Stop) | None => false,
+        };
+        let mut end = self.pos;
+        loop {
+            while ordinary(end) {
+                end += 1;
+            }
+            let mut after = end;
+            while matches!(bytes.get(after), Some(b' ' | b'\t')) {
+                after += 1;
+            }
+            if after == end || bytes.get(after) == Some(&b'#') || !ordinary(after) {
+                break;
+            }
+            end = after;
+        }
+        self.skip_ascii(end - self.pos);
     }
 
     /// Moves past ASCII characters known to be there.
