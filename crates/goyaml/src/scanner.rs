@@ -353,6 +353,53 @@ impl<'a> Scanner<'a> {
         self.skip_ascii(end - self.pos);
     }
 
+    /// Moves past the spaces that follow, when no reader problem is pending
+    /// (each would be taken alike, one at a time), and returns them.
+    fn take_spaces(&mut self) -> &str {
+        if self.reader_error.is_some() {
+            return "";
+        }
+        let start = self.pos;
+        let rest = self.text.as_bytes().get(start..).unwrap_or_default();
+        let n = rest.iter().take_while(|&&b| b == b' ').count();
+        self.skip_ascii(n);
+        self.text.get(start..start + n).unwrap_or_default()
+    }
+
+    /// Moves past the ASCII characters that a quoted scalar takes as they
+    /// are (not blanks, breaks, the closing quote or, in double quotes, a
+    /// backslash), with the blanks between them on the line, when no reader
+    /// problem is pending; returns them.
+    fn take_quoted_run(&mut self, single: bool) -> &str {
+        if self.reader_error.is_some() {
+            return "";
+        }
+        let start = self.pos;
+        let bytes = self.text.as_bytes();
+        let literal = |at: usize| match bytes.get(at) {
+            Some(b'\'') => !single,
+            Some(b'"' | b'\\') => single,
+            Some(&b) => b.is_ascii_graphic(),
+            None => false,
+        };
+        let mut end = start;
+        loop {
+            while literal(end) {
+                end += 1;
+            }
+            let mut after = end;
+            while matches!(bytes.get(after), Some(b' ' | b'\t')) {
+                after += 1;
+            }
+            if after == end || !literal(after) {
+                break;
+            }
+            end = after;
+        }
+        self.skip_ascii(end - start);
+        self.text.get(start..end).unwrap_or_default()
+    }
+
     /// Moves past ASCII characters known to be there.
     fn skip_ascii(&mut self, n: usize) {
         self.pos += n;
@@ -1552,6 +1599,7 @@ impl<'a> Scanner<'a> {
                     }
                 } else {
                     self.read(&mut s);
+                    s.push_str(self.take_quoted_run(single));
                 }
                 self.cache(2)?;
             }
@@ -1564,8 +1612,10 @@ impl<'a> Scanner<'a> {
                 if is_blank(self.ch(0)) {
                     if !leading_blanks {
                         self.read(&mut whitespaces);
+                        whitespaces.push_str(self.take_spaces());
                     } else {
                         self.skip();
+                        self.take_spaces();
                     }
                 } else {
                     self.cache(2)?;
@@ -1688,8 +1738,10 @@ impl<'a> Scanner<'a> {
                     }
                     if !leading_blanks {
                         self.read(&mut whitespaces);
+                        whitespaces.push_str(self.take_spaces());
                     } else {
                         self.skip();
+                        self.take_spaces();
                     }
                 } else {
                     self.cache(2)?;
