@@ -131,8 +131,8 @@ impl<'a> Decoder<'a> {
                 }
                 Ok(Value::Seq(out))
             }
-            NodeKind::Mapping { .. } => {
-                let mut out = Vec::new();
+            NodeKind::Mapping { pairs, .. } => {
+                let mut out = Vec::with_capacity(pairs.len());
                 self.mapping_into(id, &mut out)?;
                 Ok(Value::Map(out))
             }

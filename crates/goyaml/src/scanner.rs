@@ -501,6 +501,8 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    // Kept out of `peek`, which the parser calls several times per token.
+    #[inline(never)]
     fn fetch_more_tokens(&mut self) -> Res<()> {
         if let Some(e) = &self.error {
             return Err(e.clone());
