@@ -119,25 +119,30 @@ pub fn yaml_to_json(input: &[u8]) -> Result<String, ConvertError> {
 /// `convertToJSONableObject` followed by the JSON round trip, in one walk: keys
 /// become strings (a later duplicate wins, as in the Go map) and every number
 /// becomes a float64, as encoding/json decodes the JSON text.
-fn to_json_data(v: Value) -> Result<Data, ConvertError> {
+/// `non_finite` is set when a float JSON cannot hold (NaN or an infinity) is
+/// met.
+fn to_json_data(v: Value, non_finite: &mut bool) -> Result<Data, ConvertError> {
     Ok(match v {
         Value::Null => Data::Null,
         Value::Bool(b) => Data::Bool(b),
         Value::Int(i) => Data::Float(i as f64),
         Value::Uint(u) => Data::Float(u as f64),
-        Value::Float(f) => Data::Float(f),
+        Value::Float(f) => {
+            *non_finite |= !f.is_finite();
+            Data::Float(f)
+        }
         Value::String(s) => Data::String(s),
         Value::Seq(items) => Data::List(
             items
                 .into_iter()
-                .map(to_json_data)
+                .map(|item| to_json_data(item, non_finite))
                 .collect::<Result<_, _>>()?,
         ),
         Value::Map(pairs) => {
             let mut out = std::collections::BTreeMap::new();
             for (k, val) in pairs {
                 let key = owned_json_key(k, &val)?;
-                out.insert(key, to_json_data(val)?);
+                out.insert(key, to_json_data(val, non_finite)?);
             }
             Data::Map(out)
         }
@@ -163,9 +168,14 @@ fn unsupported_float(data: &Data) -> Option<JsonError> {
 pub fn unmarshal(input: &[u8], target: Target, strict: bool) -> Result<Data, SigsError> {
     let v = decode::unmarshal(input, strict)
         .map_err(|e| SigsError::YamlToJson(ConvertError::Yaml(e)))?;
-    let data = to_json_data(v).map_err(SigsError::YamlToJson)?;
-    if let Some(e) = unsupported_float(&data) {
-        return Err(SigsError::YamlToJson(ConvertError::Json(e)));
+    let mut non_finite = false;
+    let data = to_json_data(v, &mut non_finite).map_err(SigsError::YamlToJson)?;
+    // Only when there is such a float is the data walked in json.Marshal's
+    // order for the first one.
+    if non_finite {
+        if let Some(e) = unsupported_float(&data) {
+            return Err(SigsError::YamlToJson(ConvertError::Json(e)));
+        }
     }
     match (target, data) {
         (Target::Any, d) => Ok(d),
