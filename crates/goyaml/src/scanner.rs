@@ -176,19 +176,20 @@ const PLAIN_CLASS: [PlainClass; 256] = {
 fn break_candidate(bytes: &[u8]) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Whether some byte of `word` is `byte` (the classic zero-byte test).
-    let has = |word: u64, byte: u8| {
-        let x = word ^ (ONES * u64::from(byte));
-        x.wrapping_sub(ONES) & !x & HIGH != 0
-    };
+    let is_candidate = |b: u8| b == b'\n' || b == b'\r' || !b.is_ascii();
     let mut offset = 0;
     for chunk in bytes.chunks_exact(8) {
         let Ok(octets) = <[u8; 8]>::try_from(chunk) else {
             break;
         };
         let word = u64::from_le_bytes(octets);
-        if word & HIGH != 0 || has(word, b'\n') || has(word, b'\r') {
-            break;
+        // Some byte is below 0x20 (which includes `\n` and `\r`) or above
+        // 0x7F (the classic byte-below test, exact for the first such byte);
+        // a word flagged only for a tab is passed over.
+        if (word.wrapping_sub(ONES * 0x20) & !word | word) & HIGH != 0 {
+            if let Some(at) = octets.iter().position(|&b| is_candidate(b)) {
+                return offset + at;
+            }
         }
         offset += 8;
     }
@@ -196,7 +197,7 @@ fn break_candidate(bytes: &[u8]) -> usize {
     offset
         + tail
             .iter()
-            .position(|&b| b == b'\n' || b == b'\r' || !b.is_ascii())
+            .position(|&b| is_candidate(b))
             .unwrap_or(tail.len())
 }
 

@@ -105,7 +105,14 @@ pub struct Composer<'a> {
     parser: Parser<'a>,
     pending: Option<Event>,
     started: bool,
+    /// Node capacity reserved for the first document (the usual one).
+    first_capacity: usize,
 }
+
+/// Input bytes per node assumed when reserving room for the first document's
+/// nodes: fewer than most YAML has, so the node arena grows at most once or
+/// twice instead of a dozen times.
+const BYTES_PER_NODE: usize = 64;
 
 impl<'a> Composer<'a> {
     pub fn new(input: &'a [u8]) -> Composer<'a> {
@@ -114,6 +121,7 @@ impl<'a> Composer<'a> {
             parser: Parser::new(input),
             pending: None,
             started: false,
+            first_capacity: input.len() / BYTES_PER_NODE,
         }
     }
 
@@ -151,7 +159,7 @@ impl<'a> Composer<'a> {
         let start = self.next()?;
         let explicit_start = matches!(start.kind, EventKind::DocumentStart { implicit: false });
         let mut build = Build {
-            nodes: Vec::new(),
+            nodes: Vec::with_capacity(std::mem::take(&mut self.first_capacity)),
             anchors: Vec::new(),
         };
         let root = self.compose(&mut build)?;
