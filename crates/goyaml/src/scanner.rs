@@ -337,21 +337,34 @@ impl<'a> Scanner<'a> {
                 .is_some_and(|&next| PLAIN_CLASS[usize::from(next)] != PlainClass::Stop),
             Some(PlainClass::Stop) | None => false,
         };
-        let mut end = self.pos;
+        let rest = bytes.get(self.pos..).unwrap_or_default();
+        let mut end = 0;
         loop {
-            while ordinary(end) {
+            // The plainly ordinary bytes first, then a closer look at the one
+            // that stopped them.
+            end += rest
+                .get(end..)
+                .unwrap_or_default()
+                .iter()
+                .position(|&b| PLAIN_CLASS[usize::from(b)] != PlainClass::Ordinary)
+                .unwrap_or(rest.len() - end);
+            if ordinary(self.pos + end) {
                 end += 1;
+                continue;
             }
-            let mut after = end;
-            while matches!(bytes.get(after), Some(b' ' | b'\t')) {
-                after += 1;
-            }
-            if after == end || bytes.get(after) == Some(&b'#') || !ordinary(after) {
+            let blanks = rest
+                .get(end..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            let after = end + blanks;
+            if blanks == 0 || rest.get(after) == Some(&b'#') || !ordinary(self.pos + after) {
                 break;
             }
             end = after;
         }
-        self.skip_ascii(end - self.pos);
+        self.skip_ascii(end);
     }
 
     /// Moves past the spaces that follow, when no reader problem is pending
