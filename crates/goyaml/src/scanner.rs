@@ -1737,7 +1737,13 @@ impl<'a> Scanner<'a> {
                 end = self.mark;
                 self.cache(2)?;
             }
-            s.push_str(self.text.get(run..self.pos).unwrap_or_default());
+            let text = self.text.get(run..self.pos).unwrap_or_default();
+            if s.is_empty() {
+                // Usually the whole scalar: allocated once at its size.
+                s = text.to_owned();
+            } else {
+                s.push_str(text);
+            }
             if !(is_blank(self.ch(0)) || is_break(self.ch(0))) {
                 break;
             }
