@@ -176,7 +176,11 @@ impl<'a> Composer<'a> {
 
     /// Composes one node (iteratively: nesting is bounded by [`MAX_DEPTH`]).
     fn compose(&mut self, build: &mut Build) -> Result<NodeId, YamlError> {
-        let mut stack: Vec<(NodeId, Option<NodeId>)> = Vec::new();
+        // The open collections, each with where its children start in
+        // `children`; a collection gets its children, in one allocation of
+        // the right size, when it ends.
+        let mut stack: Vec<(NodeId, usize)> = Vec::new();
+        let mut children: Vec<NodeId> = Vec::new();
         loop {
             let ev = self.next()?;
             let mark = ev.start;
@@ -236,7 +240,7 @@ impl<'a> Composer<'a> {
                             "exceeded max depth of {MAX_DEPTH}"
                         )));
                     }
-                    stack.push((id, None));
+                    stack.push((id, children.len()));
                     None
                 }
                 EventKind::MappingStart {
@@ -257,24 +261,31 @@ impl<'a> Composer<'a> {
                             "exceeded max depth of {MAX_DEPTH}"
                         )));
                     }
-                    stack.push((id, None));
+                    stack.push((id, children.len()));
                     None
                 }
-                EventKind::SequenceEnd | EventKind::MappingEnd => stack.pop().map(|(id, _)| id),
+                EventKind::SequenceEnd | EventKind::MappingEnd => match stack.pop() {
+                    Some((id, first)) => {
+                        let own = children.get(first..).unwrap_or_default();
+                        match &mut build.nodes[id].kind {
+                            NodeKind::Sequence { items, .. } => *items = own.to_vec(),
+                            NodeKind::Mapping { pairs, .. } => {
+                                *pairs = own.chunks_exact(2).map(|kv| (kv[0], kv[1])).collect();
+                            }
+                            _ => {}
+                        }
+                        children.truncate(first);
+                        Some(id)
+                    }
+                    None => None,
+                },
                 _ => return Err(unexpected("node", &ev)),
             };
             let Some(done) = finished else { continue };
-            let Some((parent, pending_key)) = stack.last_mut() else {
+            if stack.is_empty() {
                 return Ok(done);
-            };
-            match &mut build.nodes[*parent].kind {
-                NodeKind::Sequence { items, .. } => items.push(done),
-                NodeKind::Mapping { pairs, .. } => match pending_key.take() {
-                    Some(key) => pairs.push((key, done)),
-                    None => *pending_key = Some(done),
-                },
-                _ => {}
             }
+            children.push(done);
         }
     }
 }
