@@ -1475,6 +1475,16 @@ impl<'a> Scanner<'a> {
         let mut max_indent = 0;
         loop {
             self.cache(1)?;
+            if self.reader_error.is_none() {
+                // The indentation spaces at once (the loop below finds none).
+                let room = match *indent {
+                    0 => usize::MAX,
+                    n => n.saturating_sub(self.mark.column),
+                };
+                let rest = self.text.as_bytes().get(self.pos..).unwrap_or_default();
+                let spaces = rest.iter().take(room).take_while(|&&b| b == b' ').count();
+                self.skip_ascii(spaces);
+            }
             while (*indent == 0 || self.mark.column < *indent) && self.ch(0) == ' ' {
                 self.skip();
                 self.cache(1)?;
