@@ -7,8 +7,8 @@
 use std::collections::HashSet;
 
 use crate::error::YamlError;
-use crate::resolve::{self, Version, BINARY_TAG, MERGE_TAG, STR_TAG, TIMESTAMP_TAG};
-use crate::tree::{self, Document, NodeId, NodeKind, MAX_DEPTH};
+use crate::resolve::{self, Outcome, Version, BINARY_TAG, MERGE_TAG, STR_TAG, TIMESTAMP_TAG};
+use crate::tree::{self, Document, Node, NodeId, NodeKind, MAX_DEPTH};
 use crate::value::Value;
 
 type Res<T> = Result<T, YamlError>;
@@ -26,6 +26,9 @@ struct Decoder<'a> {
     alias_count: usize,
     alias_depth: usize,
     depth: usize,
+    /// Scalar texts moved out of the document, by node id: those no alias can
+    /// reach, which are decoded at most once and so can be handed over.
+    texts: Vec<Option<String>>,
 }
 
 fn allowed_alias_ratio(decode_count: usize) -> f64 {
@@ -64,6 +67,22 @@ impl<'a> Decoder<'a> {
         Ok(())
     }
 
+    /// The text of scalar `id`, whose text in the document is `value`.
+    fn text<'s>(&'s self, id: NodeId, value: &'s str) -> &'s str {
+        self.texts
+            .get(id)
+            .and_then(Option::as_deref)
+            .unwrap_or(value)
+    }
+
+    /// The text of scalar `id` as an owned string, moved when it can be.
+    fn own_text(&mut self, id: NodeId, value: &str) -> String {
+        self.texts
+            .get_mut(id)
+            .and_then(Option::take)
+            .unwrap_or_else(|| value.to_string())
+    }
+
     fn node(&self, id: NodeId) -> Res<&'a tree::Node> {
         self.doc
             .nodes
@@ -100,7 +119,11 @@ impl<'a> Decoder<'a> {
             }
             NodeKind::Scalar {
                 value, implicit, ..
-            } => scalar(&node.tag, value, *implicit),
+            } => match scalar(&node.tag, self.text(id, value), *implicit) {
+                Ok(Outcome::Text) => Ok(Value::String(self.own_text(id, value))),
+                Ok(Outcome::Value(v)) => Ok(v),
+                Err(e) => Err(e),
+            },
             NodeKind::Sequence { items, .. } => {
                 let mut out = Vec::with_capacity(items.len());
                 for &item in items {
@@ -108,8 +131,8 @@ impl<'a> Decoder<'a> {
                 }
                 Ok(Value::Seq(out))
             }
-            NodeKind::Mapping { .. } => {
-                let mut out = Vec::new();
+            NodeKind::Mapping { pairs, .. } => {
+                let mut out = Vec::with_capacity(pairs.len());
                 self.mapping_into(id, &mut out)?;
                 Ok(Value::Map(out))
             }
@@ -167,7 +190,7 @@ impl<'a> Decoder<'a> {
         Ok(match &node.kind {
             NodeKind::Scalar {
                 value, implicit, ..
-            } => value == "<<" && (*implicit || node.tag == MERGE_TAG),
+            } => self.text(id, value) == "<<" && (*implicit || node.tag == MERGE_TAG),
             _ => false,
         })
     }
@@ -211,22 +234,20 @@ fn want_map() -> YamlError {
     failf("map merge requires map or sequence of maps as the value")
 }
 
-/// `decoder.scalar` for an `interface{}` target.
-fn scalar(tag: &str, value: &str, implicit: bool) -> Res<Value> {
+/// `decoder.scalar` for an `interface{}` target (`Outcome::Text`: the text
+/// itself as a string).
+fn scalar(tag: &str, value: &str, implicit: bool) -> Res<Outcome> {
     if tag.is_empty() && !implicit {
-        return Ok(Value::String(value.to_string()));
+        return Ok(Outcome::Text);
     }
-    let (rtag, resolved) = resolve::resolve(tag, value, Version::V2).map_err(failf)?;
+    let (rtag, resolved) = resolve::resolve_outcome(tag, value, Version::V2).map_err(failf)?;
     if rtag == BINARY_TAG {
         let bytes = decode_base64(value)
             .ok_or_else(|| failf("!!binary value contains invalid base64 data"))?;
-        return Ok(Value::String(go_lossy_utf8(&bytes)));
+        return Ok(Outcome::Value(Value::String(go_lossy_utf8(&bytes))));
     }
-    if rtag == TIMESTAMP_TAG {
-        return Ok(Value::String(value.to_string()));
-    }
-    if rtag == STR_TAG {
-        return Ok(Value::String(value.to_string()));
+    if rtag == TIMESTAMP_TAG || rtag == STR_TAG {
+        return Ok(Outcome::Text);
     }
     Ok(resolved)
 }
@@ -290,6 +311,10 @@ pub(crate) fn go_lossy_utf8(bytes: &[u8]) -> String {
 /// Decodes a document as go-yaml v2 decodes into `interface{}`; `strict` is
 /// `UnmarshalStrict` (duplicate keys become type errors).
 pub fn decode_document(doc: &Document, strict: bool) -> Res<Value> {
+    decode_with_texts(doc, strict, Vec::new())
+}
+
+fn decode_with_texts(doc: &Document, strict: bool, texts: Vec<Option<String>>) -> Res<Value> {
     let mut d = Decoder {
         doc,
         strict,
@@ -299,6 +324,7 @@ pub fn decode_document(doc: &Document, strict: bool) -> Res<Value> {
         alias_count: 0,
         alias_depth: 0,
         depth: 0,
+        texts,
     };
     d.count()?;
     let value = d.unmarshal(doc.root)?;
@@ -312,9 +338,42 @@ pub fn decode_document(doc: &Document, strict: bool) -> Res<Value> {
 /// `Null` when there is none.
 pub fn unmarshal(input: &[u8], strict: bool) -> Res<Value> {
     match tree::parse_first(input)? {
-        Some(doc) => decode_document(&doc, strict),
+        Some(mut doc) => {
+            let texts = take_unaliased_texts(&mut doc);
+            decode_with_texts(&doc, strict, texts)
+        }
         None => Ok(Value::Null),
     }
+}
+
+/// Moves out the text of every scalar outside anchored nodes (only those can
+/// be decoded more than once, through aliases), indexed by node id.
+fn take_unaliased_texts(doc: &mut Document) -> Vec<Option<String>> {
+    let mut texts = Vec::new();
+    texts.resize_with(doc.nodes.len(), || None);
+    let mut stack = vec![(doc.root, false)];
+    while let Some((id, shared)) = stack.pop() {
+        let Some(Node { kind, anchor, .. }) = doc.nodes.get_mut(id) else {
+            continue;
+        };
+        let shared = shared || anchor.is_some();
+        match kind {
+            NodeKind::Scalar { value, .. } if !shared => {
+                texts[id] = Some(std::mem::take(value));
+            }
+            NodeKind::Sequence { items, .. } => {
+                stack.extend(items.iter().map(|&item| (item, shared)));
+            }
+            NodeKind::Mapping { pairs, .. } => {
+                for &(k, v) in pairs.iter() {
+                    stack.push((k, shared));
+                    stack.push((v, shared));
+                }
+            }
+            _ => {}
+        }
+    }
+    texts
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::data::{merge_maps, Data};
+use crate::data::Data;
 use crate::encode;
 use crate::error::{JsonError, SigsError, ValuesError, YamlError};
 use crate::json::{self, Target};
@@ -99,7 +99,20 @@ pub fn load_values(input: &str) -> Result<BTreeMap<String, Data>, ValuesError> {
             Data::Map(m) => m,
             _ => BTreeMap::new(),
         };
-        values = merge_maps(&values, &current);
+        merge_into(&mut values, current);
     }
     Ok(values)
+}
+
+/// Helm's `MergeMaps(values, current)` in place: `current` wins, nested maps
+/// are merged recursively, and nothing is copied.
+fn merge_into(values: &mut BTreeMap<String, Data>, current: BTreeMap<String, Data>) {
+    for (key, value) in current {
+        match (value, values.get_mut(&key)) {
+            (Data::Map(inner), Some(Data::Map(existing))) => merge_into(existing, inner),
+            (value, _) => {
+                values.insert(key, value);
+            }
+        }
+    }
 }

@@ -4,7 +4,7 @@
 
 use crate::error::{Mark, Stage, SyntaxError};
 use crate::reader;
-use crate::scanner::{ScalarStyle, Scanner, Token, TokenKind};
+use crate::scanner::{ScalarStyle, Scanner, TokenKind};
 
 /// A parsing event.
 #[derive(Clone, Debug, PartialEq)]
@@ -78,8 +78,17 @@ enum State {
 
 type Res<T> = Result<T, SyntaxError>;
 
-pub(crate) struct Parser {
-    scanner: Scanner,
+/// What the parser looks at before deciding to consume a token.
+#[derive(Clone, Copy)]
+struct Peeked {
+    kind: TokenKind,
+    start: Mark,
+    end: Mark,
+    version: (u32, u32),
+}
+
+pub(crate) struct Parser<'a> {
+    scanner: Scanner<'a>,
     state: State,
     states: Vec<State>,
     marks: Vec<Mark>,
@@ -114,8 +123,8 @@ fn parser_error_context(
     }
 }
 
-impl Parser {
-    pub fn new(bytes: &[u8]) -> Parser {
+impl<'a> Parser<'a> {
+    pub fn new(bytes: &'a [u8]) -> Parser<'a> {
         Parser {
             scanner: Scanner::new(reader::decode(bytes)),
             state: State::StreamStart,
@@ -143,12 +152,27 @@ impl Parser {
         }
     }
 
-    fn peek(&mut self) -> Res<Token> {
-        self.scanner.peek().cloned()
+    /// The next token's kind and marks (its text stays in the scanner).
+    fn peek(&mut self) -> Res<Peeked> {
+        let token = self.scanner.peek()?;
+        Ok(Peeked {
+            kind: token.kind,
+            start: token.start,
+            end: token.end,
+            version: token.version,
+        })
     }
 
     fn skip(&mut self) {
-        self.scanner.skip_token();
+        self.scanner.take_token();
+    }
+
+    /// Consumes the peeked token and hands over its text and handle.
+    fn take_text(&mut self) -> (String, String) {
+        self.scanner
+            .take_token()
+            .map(|t| (t.text, t.handle))
+            .unwrap_or_default()
     }
 
     fn pop_state(&mut self) {
@@ -208,7 +232,7 @@ impl Parser {
         }
         let is_directive = matches!(
             token.kind,
-            TokenKind::VersionDirective | TokenKind::TagDirective { .. }
+            TokenKind::VersionDirective | TokenKind::TagDirective
         );
         if implicit
             && !is_directive
@@ -254,7 +278,7 @@ impl Parser {
         if matches!(
             token.kind,
             TokenKind::VersionDirective
-                | TokenKind::TagDirective { .. }
+                | TokenKind::TagDirective
                 | TokenKind::DocumentStart
                 | TokenKind::DocumentEnd
                 | TokenKind::StreamEnd
@@ -282,41 +306,36 @@ impl Parser {
 
     fn parse_node(&mut self, block: bool, indentless_sequence: bool) -> Res<Event> {
         let mut token = self.peek()?;
-        if let TokenKind::Alias(name) = &token.kind {
+        if token.kind == TokenKind::Alias {
             self.pop_state();
-            let ev = Event {
-                kind: EventKind::Alias {
-                    anchor: name.clone(),
-                },
+            let (name, _) = self.take_text();
+            return Ok(Event {
+                kind: EventKind::Alias { anchor: name },
                 start: token.start,
-            };
-            self.skip();
-            return Ok(ev);
+            });
         }
         let mut start = token.start;
         let mut anchor: Option<String> = None;
         let mut tag_token: Option<(String, String)> = None;
         let mut tag_mark = Mark::default();
-        if let TokenKind::Anchor(name) = &token.kind {
-            anchor = Some(name.clone());
+        if token.kind == TokenKind::Anchor {
+            anchor = Some(self.take_text().0);
             start = token.start;
-            self.skip();
             token = self.peek()?;
-            if let TokenKind::Tag { handle, suffix } = &token.kind {
-                tag_token = Some((handle.clone(), suffix.clone()));
+            if token.kind == TokenKind::Tag {
+                let (suffix, handle) = self.take_text();
+                tag_token = Some((handle, suffix));
                 tag_mark = token.start;
-                self.skip();
                 token = self.peek()?;
             }
-        } else if let TokenKind::Tag { handle, suffix } = &token.kind {
-            tag_token = Some((handle.clone(), suffix.clone()));
+        } else if token.kind == TokenKind::Tag {
+            let (suffix, handle) = self.take_text();
+            tag_token = Some((handle, suffix));
             start = token.start;
             tag_mark = token.start;
-            self.skip();
             token = self.peek()?;
-            if let TokenKind::Anchor(name) = &token.kind {
-                anchor = Some(name.clone());
-                self.skip();
+            if token.kind == TokenKind::Anchor {
+                anchor = Some(self.take_text().0);
                 token = self.peek()?;
             }
         }
@@ -364,28 +383,27 @@ impl Parser {
                 start,
             });
         }
-        if let TokenKind::Scalar { value, style } = &token.kind {
+        if let TokenKind::Scalar(style) = token.kind {
             let mut plain_implicit = false;
             let mut quoted_implicit = false;
-            if (tag.is_empty() && *style == ScalarStyle::Plain) || tag == "!" {
+            if (tag.is_empty() && style == ScalarStyle::Plain) || tag == "!" {
                 plain_implicit = true;
             } else if tag.is_empty() {
                 quoted_implicit = true;
             }
             self.pop_state();
-            let ev = Event {
+            let (value, _) = self.take_text();
+            return Ok(Event {
                 kind: EventKind::Scalar {
                     anchor,
                     tag,
-                    value: value.clone(),
+                    value,
                     plain_implicit,
                     quoted_implicit,
-                    style: *style,
+                    style,
                 },
                 start,
-            };
-            self.skip();
-            return Ok(ev);
+            });
         }
         match token.kind {
             TokenKind::FlowSequenceStart => {
@@ -742,7 +760,7 @@ impl Parser {
         let mut version_seen = false;
         let mut token = self.peek()?;
         loop {
-            match &token.kind {
+            match token.kind {
                 TokenKind::VersionDirective => {
                     if version_seen {
                         return Err(parser_error("found duplicate %YAML directive", token.start));
@@ -754,16 +772,17 @@ impl Parser {
                         ));
                     }
                     version_seen = true;
+                    self.skip();
                 }
-                TokenKind::TagDirective { handle, prefix } => {
-                    if self.tag_directives.iter().any(|(h, _)| h == handle) {
+                TokenKind::TagDirective => {
+                    let (prefix, handle) = self.take_text();
+                    if self.tag_directives.iter().any(|(h, _)| *h == handle) {
                         return Err(parser_error("found duplicate %TAG directive", token.start));
                     }
-                    self.tag_directives.push((handle.clone(), prefix.clone()));
+                    self.tag_directives.push((handle, prefix));
                 }
                 _ => break,
             }
-            self.skip();
             token = self.peek()?;
         }
         for (handle, prefix) in DEFAULT_TAG_DIRECTIVES {

@@ -90,15 +90,38 @@ pub type Resolved = Result<(String, Value), String>;
 /// go-yaml's `resolve(tag, in)`. A timestamp resolves to its text with the
 /// timestamp tag.
 pub fn resolve(tag: &str, input: &str, version: Version) -> Resolved {
+    let (rtag, out) = resolve_outcome(tag, input, version)?;
+    let value = match out {
+        Outcome::Text => Value::String(input.to_string()),
+        Outcome::Value(v) => v,
+    };
+    Ok((rtag.to_string(), value))
+}
+
+/// A resolved value, where `Text` is the input text itself as a string (so a
+/// caller that owns the text need not copy it).
+pub(crate) enum Outcome {
+    Text,
+    Value(Value),
+}
+
+/// [`resolve`] without copying: the tag borrowed, the value as an [`Outcome`].
+pub(crate) fn resolve_outcome<'t>(
+    tag: &'t str,
+    input: &str,
+    version: Version,
+) -> Result<(&'t str, Outcome), String> {
     if !resolvable(tag) {
-        return Ok((tag.to_string(), Value::String(input.to_string())));
+        return Ok((tag, Outcome::Text));
     }
     let (rtag, out) = resolve_implicit(tag, input, version);
     match tag {
-        "" | STR_TAG | BINARY_TAG => Ok((rtag.to_string(), out)),
-        t if t == rtag => Ok((rtag.to_string(), out)),
+        "" | STR_TAG | BINARY_TAG => Ok((rtag, out)),
+        t if t == rtag => Ok((rtag, out)),
         FLOAT_TAG if rtag == INT_TAG => match out {
-            Value::Int(i) => Ok((FLOAT_TAG.to_string(), Value::Float(i as f64))),
+            Outcome::Value(Value::Int(i)) => {
+                Ok((FLOAT_TAG, Outcome::Value(Value::Float(i as f64))))
+            }
             _ => Err(fail_text(rtag, input, tag)),
         },
         _ => Err(fail_text(rtag, input, tag)),
@@ -118,60 +141,64 @@ fn int_value(i: i64) -> Value {
     Value::Int(i)
 }
 
-fn resolve_implicit(tag: &str, input: &str, version: Version) -> (&'static str, Value) {
+fn resolve_implicit(tag: &str, input: &str, version: Version) -> (&'static str, Outcome) {
     let h = match input.as_bytes().first() {
         None => b'N',
         Some(&c) => hint(c),
     };
     if h != 0 && tag != STR_TAG && tag != BINARY_TAG {
-        if let Some(item) = resolve_map(input, version) {
-            return item;
+        if let Some((rtag, value)) = resolve_map(input, version) {
+            return (rtag, Outcome::Value(value));
         }
         match h {
             b'.' => {
                 if let Some(f) = parse_float_dot(input) {
-                    return (FLOAT_TAG, Value::Float(f));
+                    return (FLOAT_TAG, Outcome::Value(Value::Float(f)));
                 }
             }
             b'D' | b'S' => {
                 if (tag.is_empty() || tag == TIMESTAMP_TAG) && is_timestamp(input) {
-                    return (TIMESTAMP_TAG, Value::String(input.to_string()));
+                    return (TIMESTAMP_TAG, Outcome::Text);
                 }
-                let plain = input.replace('_', "");
+                let plain = if input.contains('_') {
+                    std::borrow::Cow::Owned(input.replace('_', ""))
+                } else {
+                    std::borrow::Cow::Borrowed(input)
+                };
                 if let Some(i) = parse_int(&plain, 0) {
-                    return (INT_TAG, int_value(i));
+                    return (INT_TAG, Outcome::Value(int_value(i)));
                 }
                 if let Some(u) = parse_uint(&plain, 0) {
-                    return (INT_TAG, Value::Uint(u));
+                    return (INT_TAG, Outcome::Value(Value::Uint(u)));
                 }
                 if yaml_style_float(&plain) {
                     if let Some(f) = parse_decimal_float(&plain) {
-                        return (FLOAT_TAG, Value::Float(f));
+                        return (FLOAT_TAG, Outcome::Value(Value::Float(f)));
                     }
                 }
                 if let Some(rest) = plain.strip_prefix("0b") {
                     if let Some(i) = parse_int(rest, 2) {
-                        return (INT_TAG, int_value(i));
+                        return (INT_TAG, Outcome::Value(int_value(i)));
                     }
                     if let Some(u) = parse_uint(rest, 2) {
-                        return (INT_TAG, Value::Uint(u));
+                        return (INT_TAG, Outcome::Value(Value::Uint(u)));
                     }
                 } else if let Some(rest) = plain.strip_prefix("-0b") {
                     if let Some(i) = parse_int(&format!("-{rest}"), 2) {
-                        return (INT_TAG, int_value(i));
+                        return (INT_TAG, Outcome::Value(int_value(i)));
                     }
                 }
                 if version == Version::V3 {
                     if let Some(rest) = plain.strip_prefix("0o") {
                         if let Some(i) = parse_int(rest, 8) {
-                            return (INT_TAG, int_value(i));
+                            return (INT_TAG, Outcome::Value(int_value(i)));
                         }
                         if let Some(u) = parse_uint(rest, 8) {
-                            return (INT_TAG, Value::Uint(u));
+                            return (INT_TAG, Outcome::Value(Value::Uint(u)));
                         }
                     } else if let Some(rest) = plain.strip_prefix("-0o") {
                         if let Some(i) = parse_int(&format!("-{rest}"), 8) {
-                            return (INT_TAG, int_value(i));
+                            return (INT_TAG, Outcome::Value(int_value(i)));
                         }
                     }
                 }
@@ -179,7 +206,7 @@ fn resolve_implicit(tag: &str, input: &str, version: Version) -> (&'static str, 
             _ => {}
         }
     }
-    (STR_TAG, Value::String(input.to_string()))
+    (STR_TAG, Outcome::Text)
 }
 
 /// Go's `strconv.ParseUint(s, base, 64)` (no sign, no underscores: they were

@@ -3,8 +3,11 @@
 //!
 //! Acceptance, token boundaries, simple-key rules and error texts follow the
 //! Go code line by line; only the buffer handling differs (the input is
-//! decoded up front by [`crate::reader`]).
+//! checked up front by [`crate::reader`] and scanned as UTF-8 bytes, a
+//! character decoded only where it is not ASCII, while marks count characters
+//! as libyaml's do).
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 use rustc_hash::FxHashMap;
@@ -22,12 +25,14 @@ pub enum ScalarStyle {
     Folded,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What a token is; its text, if any, is in [`Token::text`] and
+/// [`Token::handle`], so the kind can be looked at by copy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TokenKind {
     StreamStart,
     StreamEnd,
     VersionDirective,
-    TagDirective { handle: String, prefix: String },
+    TagDirective,
     DocumentStart,
     DocumentEnd,
     BlockSequenceStart,
@@ -41,30 +46,50 @@ pub(crate) enum TokenKind {
     FlowEntry,
     Key,
     Value,
-    Alias(String),
-    Anchor(String),
-    Tag { handle: String, suffix: String },
-    Scalar { value: String, style: ScalarStyle },
+    Alias,
+    Anchor,
+    Tag,
+    Scalar(ScalarStyle),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(crate) struct Token {
     pub kind: TokenKind,
     pub start: Mark,
     pub end: Mark,
     /// Version numbers of a `%YAML` directive.
     pub version: (u32, u32),
+    /// A scalar's value, an alias's or anchor's name, a tag's suffix or a
+    /// `%TAG` directive's prefix.
+    pub text: String,
+    /// The handle of a tag or a `%TAG` directive.
+    pub handle: String,
 }
 
 impl Token {
     fn new(kind: TokenKind, start: Mark, end: Mark) -> Token {
+        Token::with_text(kind, start, end, String::new(), String::new())
+    }
+
+    fn with_text(kind: TokenKind, start: Mark, end: Mark, text: String, handle: String) -> Token {
         Token {
             kind,
             start,
             end,
             version: (0, 0),
+            text,
+            handle,
         }
     }
+}
+
+/// The buffers a scalar's folding collects blanks and breaks in, kept
+/// between scalars so they are allocated once.
+#[derive(Default)]
+struct Blanks {
+    leading_break: String,
+    trailing_breaks: String,
+    whitespaces: String,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -80,8 +105,11 @@ const MAX_INDENTS: usize = 10000;
 
 type Res<T> = Result<T, SyntaxError>;
 
-pub(crate) struct Scanner {
-    chars: Vec<char>,
+pub(crate) struct Scanner<'a> {
+    /// The input before the first reader problem.
+    text: Cow<'a, str>,
+    /// The byte offset in `text` of `mark.index` (a character index).
+    pos: usize,
     reader_error: Option<&'static str>,
     mark: Mark,
     tokens: VecDeque<Token>,
@@ -96,6 +124,7 @@ pub(crate) struct Scanner {
     simple_keys_by_tok: FxHashMap<usize, usize>,
     flow_level: usize,
     error: Option<SyntaxError>,
+    blanks: Blanks,
 }
 
 fn is_break(c: char) -> bool {
@@ -117,10 +146,66 @@ fn as_hex(c: char) -> u32 {
     c.to_digit(16).unwrap_or(0)
 }
 
-impl Scanner {
-    pub fn new(input: Input) -> Scanner {
+/// How a byte matters to a plain scalar's fast path.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PlainClass {
+    Ordinary,
+    /// A blank, a break or a non-ASCII byte.
+    Stop,
+    Colon,
+    /// `,` `?` `[` `]` `{` `}`.
+    FlowIndicator,
+}
+
+const PLAIN_CLASS: [PlainClass; 256] = {
+    let mut table = [PlainClass::Stop; 256];
+    let mut b = 0x21;
+    while b < 0x80 {
+        table[b] = match b as u8 {
+            b':' => PlainClass::Colon,
+            b',' | b'?' | b'[' | b']' | b'{' | b'}' => PlainClass::FlowIndicator,
+            _ => PlainClass::Ordinary,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The offset of the first `\n`, `\r` or non-ASCII byte of `bytes` (its
+/// length if there is none), looked for eight bytes at a time.
+fn break_candidate(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let is_candidate = |b: u8| b == b'\n' || b == b'\r' || !b.is_ascii();
+    let mut offset = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let Ok(octets) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let word = u64::from_le_bytes(octets);
+        // Some byte is below 0x20 (which includes `\n` and `\r`) or above
+        // 0x7F (the classic byte-below test, exact for the first such byte);
+        // a word flagged only for a tab is passed over.
+        if (word.wrapping_sub(ONES * 0x20) & !word | word) & HIGH != 0 {
+            if let Some(at) = octets.iter().position(|&b| is_candidate(b)) {
+                return offset + at;
+            }
+        }
+        offset += 8;
+    }
+    let tail = bytes.get(offset..).unwrap_or_default();
+    offset
+        + tail
+            .iter()
+            .position(|&b| is_candidate(b))
+            .unwrap_or(tail.len())
+}
+
+impl<'a> Scanner<'a> {
+    pub fn new(input: Input<'a>) -> Scanner<'a> {
         Scanner {
-            chars: input.chars,
+            text: input.text,
+            pos: 0,
             reader_error: input.error,
             mark: Mark::default(),
             tokens: VecDeque::new(),
@@ -135,18 +220,53 @@ impl Scanner {
             simple_keys_by_tok: FxHashMap::default(),
             flow_level: 0,
             error: None,
+            blanks: Blanks::default(),
         }
+    }
+
+    /// The character at byte offset `at`; `'\0'` past the end.
+    fn char_at(&self, at: usize) -> char {
+        match self.text.as_bytes().get(at) {
+            Some(&b) if b.is_ascii() => char::from(b),
+            Some(_) => self
+                .text
+                .get(at..)
+                .and_then(|rest| rest.chars().next())
+                .unwrap_or('\0'),
+            None => '\0',
+        }
+    }
+
+    /// The byte offset `k` characters after `at`.
+    fn advance(&self, mut at: usize, k: usize) -> usize {
+        for _ in 0..k {
+            at += self.char_at(at).len_utf8();
+        }
+        at
     }
 
     /// The character `k` positions ahead; `'\0'` past the end.
     fn ch(&self, k: usize) -> char {
-        self.chars.get(self.mark.index + k).copied().unwrap_or('\0')
+        if k == 0 {
+            return self.char_at(self.pos);
+        }
+        self.char_at(self.advance(self.pos, k))
     }
 
     /// Makes sure `n` characters are available (raises a pending reader error).
+    #[inline]
     fn cache(&mut self, n: usize) -> Res<()> {
+        if self.reader_error.is_none() {
+            return Ok(());
+        }
+        self.cache_before_problem(n)
+    }
+
+    #[cold]
+    fn cache_before_problem(&mut self, n: usize) -> Res<()> {
         if let Some(problem) = self.reader_error {
-            if self.mark.index + n > self.chars.len() {
+            let available = self.text.get(self.pos..).unwrap_or_default().chars();
+            if available.take(n).count() < n {
                 return Err(self.fail(SyntaxError {
                     stage: Stage::Reader,
                     context: String::new(),
@@ -179,17 +299,137 @@ impl Scanner {
         self.mark.index == 0 && self.ch(0) == '\u{FEFF}'
     }
 
+    /// The folding buffers, empty.
+    fn take_blanks(&mut self) -> Blanks {
+        let mut blanks = std::mem::take(&mut self.blanks);
+        blanks.leading_break.clear();
+        blanks.trailing_breaks.clear();
+        blanks.whitespaces.clear();
+        blanks
+    }
+
+    /// Moves past the current character (a no-op on the byte offset at the end).
     fn skip(&mut self) {
+        self.pos += self.char_at(self.pos).len_utf8();
         self.mark.index += 1;
         self.mark.column += 1;
     }
 
+    /// Moves past the ASCII characters that continue a plain scalar without
+    /// needing a closer look, when no reader problem is pending: the
+    /// character-by-character loop would take the same characters, keeping
+    /// blanks inside a line as they are when more of the scalar follows them
+    /// on that line.
+    fn skip_plain_ascii(&mut self) {
+        if self.reader_error.is_some() {
+            return;
+        }
+        let flow = self.flow_level > 0;
+        let bytes = self.text.as_bytes();
+        // Whether the byte at `at` continues the scalar: not a blank, a
+        // break, the end, a `:` before a blank or the end, a flow indicator
+        // in flow context, or a non-ASCII character.
+        let ordinary = |at: usize| match bytes.get(at).map(|&b| PLAIN_CLASS[usize::from(b)]) {
+            Some(PlainClass::Ordinary) => true,
+            Some(PlainClass::FlowIndicator) => !flow,
+            Some(PlainClass::Colon) => bytes
+                .get(at + 1)
+                .is_some_and(|&next| PLAIN_CLASS[usize::from(next)] != PlainClass::Stop),
+            Some(PlainClass::Stop) | None => false,
+        };
+        let rest = bytes.get(self.pos..).unwrap_or_default();
+        let mut end = 0;
+        loop {
+            // The plainly ordinary bytes first, then a closer look at the one
+            // that stopped them.
+            end += rest
+                .get(end..)
+                .unwrap_or_default()
+                .iter()
+                .position(|&b| PLAIN_CLASS[usize::from(b)] != PlainClass::Ordinary)
+                .unwrap_or(rest.len() - end);
+            if ordinary(self.pos + end) {
+                end += 1;
+                continue;
+            }
+            let blanks = rest
+                .get(end..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            let after = end + blanks;
+            if blanks == 0 || rest.get(after) == Some(&b'#') || !ordinary(self.pos + after) {
+                break;
+            }
+            end = after;
+        }
+        self.skip_ascii(end);
+    }
+
+    /// Moves past the spaces that follow, when no reader problem is pending
+    /// (each would be taken alike, one at a time), and returns them.
+    fn take_spaces(&mut self) -> &str {
+        if self.reader_error.is_some() {
+            return "";
+        }
+        let start = self.pos;
+        let rest = self.text.as_bytes().get(start..).unwrap_or_default();
+        let n = rest.iter().take_while(|&&b| b == b' ').count();
+        self.skip_ascii(n);
+        self.text.get(start..start + n).unwrap_or_default()
+    }
+
+    /// Moves past the ASCII characters that a quoted scalar takes as they
+    /// are (not blanks, breaks, the closing quote or, in double quotes, a
+    /// backslash), with the blanks between them on the line, when no reader
+    /// problem is pending; returns them.
+    fn take_quoted_run(&mut self, single: bool) -> &str {
+        if self.reader_error.is_some() {
+            return "";
+        }
+        let start = self.pos;
+        let bytes = self.text.as_bytes();
+        let literal = |at: usize| match bytes.get(at) {
+            Some(b'\'') => !single,
+            Some(b'"' | b'\\') => single,
+            Some(&b) => b.is_ascii_graphic(),
+            None => false,
+        };
+        let mut end = start;
+        loop {
+            while literal(end) {
+                end += 1;
+            }
+            let mut after = end;
+            while matches!(bytes.get(after), Some(b' ' | b'\t')) {
+                after += 1;
+            }
+            if after == end || !literal(after) {
+                break;
+            }
+            end = after;
+        }
+        self.skip_ascii(end - start);
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    /// Moves past ASCII characters known to be there.
+    fn skip_ascii(&mut self, n: usize) {
+        self.pos += n;
+        self.mark.index += n;
+        self.mark.column += n;
+    }
+
     fn skip_line(&mut self) {
-        if self.ch(0) == '\r' && self.ch(1) == '\n' {
+        let c = self.ch(0);
+        if c == '\r' && self.ch(1) == '\n' {
+            self.pos += 2;
             self.mark.index += 2;
             self.mark.column = 0;
             self.mark.line += 1;
-        } else if is_break(self.ch(0)) {
+        } else if is_break(c) {
+            self.pos += c.len_utf8();
             self.mark.index += 1;
             self.mark.column = 0;
             self.mark.line += 1;
@@ -201,10 +441,36 @@ impl Scanner {
         self.skip();
     }
 
+    /// Moves past the rest of the line (up to the next line break or the end
+    /// of the input) and returns it.
+    fn take_line(&mut self) -> &str {
+        let start = self.pos;
+        let rest = self.text.as_bytes().get(start..).unwrap_or_default();
+        let mut length = break_candidate(rest);
+        let mut ascii = true;
+        // A non-ASCII candidate may start a break; if not, the search goes on.
+        while let Some(tail) = rest.get(length..) {
+            if let [] | [b'\r' | b'\n', ..] | [0xC2, 0x85, ..] | [0xE2, 0x80, 0xA8 | 0xA9, ..] =
+                tail
+            {
+                break;
+            }
+            ascii = false;
+            length += 1 + break_candidate(tail.get(1..).unwrap_or_default());
+        }
+        let line = self.text.get(start..start + length).unwrap_or_default();
+        let count = if ascii { length } else { line.chars().count() };
+        self.pos = start + length;
+        self.mark.index += count;
+        self.mark.column += count;
+        line
+    }
+
     fn read_line(&mut self, s: &mut String) {
         let c = self.ch(0);
         if c == '\r' && self.ch(1) == '\n' {
             s.push('\n');
+            self.pos += 1;
             self.mark.index += 1;
         } else if c == '\r' || c == '\n' || c == '\u{85}' {
             s.push('\n');
@@ -213,6 +479,7 @@ impl Scanner {
         } else {
             return;
         }
+        self.pos += c.len_utf8();
         self.mark.index += 1;
         self.mark.column = 0;
         self.mark.line += 1;
@@ -226,13 +493,15 @@ impl Scanner {
         self.tokens.front().ok_or_else(SyntaxError::empty)
     }
 
-    /// Consumes the token returned by `peek`.
-    pub fn skip_token(&mut self) {
+    /// Consumes the token returned by `peek` and hands it over.
+    pub fn take_token(&mut self) -> Option<Token> {
         self.token_available = false;
         self.tokens_parsed += 1;
-        if let Some(t) = self.tokens.pop_front() {
+        let token = self.tokens.pop_front();
+        if let Some(t) = &token {
             self.stream_end_produced = t.kind == TokenKind::StreamEnd;
         }
+        token
     }
 
     pub fn stream_end_produced(&self) -> bool {
@@ -246,6 +515,8 @@ impl Scanner {
         }
     }
 
+    // Kept out of `peek`, which the parser calls several times per token.
+    #[inline(never)]
     fn fetch_more_tokens(&mut self) -> Res<()> {
         if let Some(e) = &self.error {
             return Err(e.clone());
@@ -696,13 +967,7 @@ impl Scanner {
     fn skip_comment(&mut self) -> Res<()> {
         if self.ch(0) == '#' {
             // The comment runs to the next line break or the end of the input.
-            let rest = self.chars.get(self.mark.index..).unwrap_or_default();
-            let length = rest
-                .iter()
-                .position(|&c| is_breakz(c))
-                .unwrap_or(rest.len());
-            self.mark.index += length;
-            self.mark.column += length;
+            self.take_line();
             self.cache(1)?;
         }
         Ok(())
@@ -716,13 +981,12 @@ impl Scanner {
             }
             self.cache(1)?;
             let tabs = self.flow_level > 0 || !self.simple_key_allowed;
-            let rest = self.chars.get(self.mark.index..).unwrap_or_default();
+            let rest = self.text.as_bytes().get(self.pos..).unwrap_or_default();
             let blanks = rest
                 .iter()
-                .position(|&c| !(c == ' ' || (tabs && c == '\t')))
+                .position(|&c| !(c == b' ' || (tabs && c == b'\t')))
                 .unwrap_or(rest.len());
-            self.mark.index += blanks;
-            self.mark.column += blanks;
+            self.skip_ascii(blanks);
             self.cache(1)?;
             self.skip_comment()?;
             if is_break(self.ch(0)) {
@@ -749,7 +1013,7 @@ impl Scanner {
             t
         } else if name == "TAG" {
             let (handle, prefix) = self.scan_tag_directive_value(start)?;
-            Token::new(TokenKind::TagDirective { handle, prefix }, start, self.mark)
+            Token::with_text(TokenKind::TagDirective, start, self.mark, prefix, handle)
         } else {
             return Err(self.scanner_error(
                 "while scanning a directive",
@@ -904,11 +1168,11 @@ impl Scanner {
             ));
         }
         let kind = if alias {
-            TokenKind::Alias(s)
+            TokenKind::Alias
         } else {
-            TokenKind::Anchor(s)
+            TokenKind::Anchor
         };
-        Ok(Token::new(kind, start, end))
+        Ok(Token::with_text(kind, start, end, s, String::new()))
     }
 
     fn scan_tag(&mut self) -> Res<Token> {
@@ -952,10 +1216,12 @@ impl Scanner {
                 "did not find expected whitespace or line break",
             ));
         }
-        Ok(Token::new(
-            TokenKind::Tag { handle, suffix },
+        Ok(Token::with_text(
+            TokenKind::Tag,
             start,
             self.mark,
+            suffix,
+            handle,
         ))
     }
 
@@ -1146,8 +1412,11 @@ impl Scanner {
             };
         }
         let mut s = String::new();
-        let mut leading_break = String::new();
-        let mut trailing_breaks = String::new();
+        let Blanks {
+            mut leading_break,
+            mut trailing_breaks,
+            whitespaces,
+        } = self.take_blanks();
         self.scan_block_scalar_breaks(&mut indent, &mut trailing_breaks, start, &mut end)?;
         self.cache(1)?;
         let mut leading_blank = false;
@@ -1164,10 +1433,8 @@ impl Scanner {
             s.push_str(&trailing_breaks);
             trailing_breaks.clear();
             leading_blank = is_blank(self.ch(0));
-            while !is_breakz(self.ch(0)) {
-                self.read(&mut s);
-                self.cache(1)?;
-            }
+            s.push_str(self.take_line());
+            self.cache(1)?;
             self.cache(2)?;
             self.read_line(&mut leading_break);
             self.scan_block_scalar_breaks(&mut indent, &mut trailing_breaks, start, &mut end)?;
@@ -1183,10 +1450,17 @@ impl Scanner {
         } else {
             ScalarStyle::Folded
         };
-        Ok(Token::new(
-            TokenKind::Scalar { value: s, style },
+        self.blanks = Blanks {
+            leading_break,
+            trailing_breaks,
+            whitespaces,
+        };
+        Ok(Token::with_text(
+            TokenKind::Scalar(style),
             start,
             end,
+            s,
+            String::new(),
         ))
     }
 
@@ -1201,6 +1475,16 @@ impl Scanner {
         let mut max_indent = 0;
         loop {
             self.cache(1)?;
+            if self.reader_error.is_none() {
+                // The indentation spaces at once (the loop below finds none).
+                let room = match *indent {
+                    0 => usize::MAX,
+                    n => n.saturating_sub(self.mark.column),
+                };
+                let rest = self.text.as_bytes().get(self.pos..).unwrap_or_default();
+                let spaces = rest.iter().take(room).take_while(|&&b| b == b' ').count();
+                self.skip_ascii(spaces);
+            }
             while (*indent == 0 || self.mark.column < *indent) && self.ch(0) == ' ' {
                 self.skip();
                 self.cache(1)?;
@@ -1243,9 +1527,11 @@ impl Scanner {
         let start = self.mark;
         self.skip();
         let mut s = String::new();
-        let mut leading_break = String::new();
-        let mut trailing_breaks = String::new();
-        let mut whitespaces = String::new();
+        let Blanks {
+            mut leading_break,
+            mut trailing_breaks,
+            mut whitespaces,
+        } = self.take_blanks();
         loop {
             self.cache(4)?;
             if self.at_document_indicator() {
@@ -1339,6 +1625,7 @@ impl Scanner {
                     }
                 } else {
                     self.read(&mut s);
+                    s.push_str(self.take_quoted_run(single));
                 }
                 self.cache(2)?;
             }
@@ -1351,8 +1638,10 @@ impl Scanner {
                 if is_blank(self.ch(0)) {
                     if !leading_blanks {
                         self.read(&mut whitespaces);
+                        whitespaces.push_str(self.take_spaces());
                     } else {
                         self.skip();
+                        self.take_spaces();
                     }
                 } else {
                     self.cache(2)?;
@@ -1390,18 +1679,27 @@ impl Scanner {
         } else {
             ScalarStyle::DoubleQuoted
         };
-        Ok(Token::new(
-            TokenKind::Scalar { value: s, style },
+        self.blanks = Blanks {
+            leading_break,
+            trailing_breaks,
+            whitespaces,
+        };
+        Ok(Token::with_text(
+            TokenKind::Scalar(style),
             start,
             self.mark,
+            s,
+            String::new(),
         ))
     }
 
     fn scan_plain_scalar(&mut self) -> Res<Token> {
         let mut s = String::new();
-        let mut leading_break = String::new();
-        let mut trailing_breaks = String::new();
-        let mut whitespaces = String::new();
+        let Blanks {
+            mut leading_break,
+            mut trailing_breaks,
+            mut whitespaces,
+        } = self.take_blanks();
         let mut leading_blanks = false;
         let indent = self.indent + 1;
         let start = self.mark;
@@ -1414,6 +1712,9 @@ impl Scanner {
             if self.ch(0) == '#' {
                 break;
             }
+            // The characters of this run are taken as one slice once the
+            // folded blanks before them are in `s`.
+            let run = self.pos;
             while !is_blankz(self.ch(0)) {
                 let c = self.ch(0);
                 if (c == ':' && is_blankz(self.ch(1)))
@@ -1441,9 +1742,17 @@ impl Scanner {
                         whitespaces.clear();
                     }
                 }
-                self.read(&mut s);
+                self.skip();
+                self.skip_plain_ascii();
                 end = self.mark;
                 self.cache(2)?;
+            }
+            let text = self.text.get(run..self.pos).unwrap_or_default();
+            if s.is_empty() {
+                // Usually the whole scalar: allocated once at its size.
+                s = text.to_owned();
+            } else {
+                s.push_str(text);
             }
             if !(is_blank(self.ch(0)) || is_break(self.ch(0))) {
                 break;
@@ -1461,8 +1770,10 @@ impl Scanner {
                     }
                     if !leading_blanks {
                         self.read(&mut whitespaces);
+                        whitespaces.push_str(self.take_spaces());
                     } else {
                         self.skip();
+                        self.take_spaces();
                     }
                 } else {
                     self.cache(2)?;
@@ -1483,10 +1794,17 @@ impl Scanner {
         if leading_blanks {
             self.simple_key_allowed = true;
         }
-        let kind = TokenKind::Scalar {
-            value: s,
-            style: ScalarStyle::Plain,
+        self.blanks = Blanks {
+            leading_break,
+            trailing_breaks,
+            whitespaces,
         };
-        Ok(Token::new(kind, start, end))
+        Ok(Token::with_text(
+            TokenKind::Scalar(ScalarStyle::Plain),
+            start,
+            end,
+            s,
+            String::new(),
+        ))
     }
 }

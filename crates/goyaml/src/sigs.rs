@@ -35,7 +35,12 @@ pub fn convert(v: &Value) -> Result<Value, ConvertError> {
 pub fn check_convertible(v: &Value) -> Result<(), ConvertError> {
     match v {
         Value::Map(pairs) => pairs.iter().try_for_each(|(k, val)| {
-            json_key(k, val)?;
+            if !matches!(
+                k,
+                Value::String(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_)
+            ) {
+                return Err(key_error(k, val));
+            }
             check_convertible(val)
         }),
         Value::Seq(items) => items.iter().try_for_each(check_convertible),
@@ -45,23 +50,35 @@ pub fn check_convertible(v: &Value) -> Result<(), ConvertError> {
 
 /// The string a map key becomes, or the error `convertToJSONableObject` gives.
 fn json_key(k: &Value, val: &Value) -> Result<String, ConvertError> {
-    key_string(k).ok_or_else(|| {
-        let key_fmt = match k {
-            Value::Null => "<nil>".to_string(),
-            other => other.go_sharp_v(),
-        };
-        let type_fmt = match k {
-            Value::Null => "%!s(<nil>)",
-            other => other.go_type_name(),
-        };
-        let val_fmt = match val {
-            Value::Null => "<nil>".to_string(),
-            other => other.go_sharp_v(),
-        };
-        ConvertError::Key(format!(
-            "unsupported map key of type: {type_fmt}, key: {key_fmt}, value: {val_fmt}"
-        ))
-    })
+    key_string(k).ok_or_else(|| key_error(k, val))
+}
+
+/// [`json_key`] for a key that is no longer needed: a string key is moved.
+fn owned_json_key(k: Value, val: &Value) -> Result<String, ConvertError> {
+    match k {
+        Value::String(s) => Ok(s),
+        other => json_key(&other, val),
+    }
+}
+
+/// The error `convertToJSONableObject` gives for a key that cannot become a
+/// string.
+fn key_error(k: &Value, val: &Value) -> ConvertError {
+    let key_fmt = match k {
+        Value::Null => "<nil>".to_string(),
+        other => other.go_sharp_v(),
+    };
+    let type_fmt = match k {
+        Value::Null => "%!s(<nil>)",
+        other => other.go_type_name(),
+    };
+    let val_fmt = match val {
+        Value::Null => "<nil>".to_string(),
+        other => other.go_sharp_v(),
+    };
+    ConvertError::Key(format!(
+        "unsupported map key of type: {type_fmt}, key: {key_fmt}, value: {val_fmt}"
+    ))
 }
 
 fn key_string(k: &Value) -> Option<String> {
@@ -102,19 +119,30 @@ pub fn yaml_to_json(input: &[u8]) -> Result<String, ConvertError> {
 /// `convertToJSONableObject` followed by the JSON round trip, in one walk: keys
 /// become strings (a later duplicate wins, as in the Go map) and every number
 /// becomes a float64, as encoding/json decodes the JSON text.
-fn to_json_data(v: &Value) -> Result<Data, ConvertError> {
+/// `non_finite` is set when a float JSON cannot hold (NaN or an infinity) is
+/// met.
+fn to_json_data(v: Value, non_finite: &mut bool) -> Result<Data, ConvertError> {
     Ok(match v {
         Value::Null => Data::Null,
-        Value::Bool(b) => Data::Bool(*b),
-        Value::Int(i) => Data::Float(*i as f64),
-        Value::Uint(u) => Data::Float(*u as f64),
-        Value::Float(f) => Data::Float(*f),
-        Value::String(s) => Data::String(s.clone()),
-        Value::Seq(items) => Data::List(items.iter().map(to_json_data).collect::<Result<_, _>>()?),
+        Value::Bool(b) => Data::Bool(b),
+        Value::Int(i) => Data::Float(i as f64),
+        Value::Uint(u) => Data::Float(u as f64),
+        Value::Float(f) => {
+            *non_finite |= !f.is_finite();
+            Data::Float(f)
+        }
+        Value::String(s) => Data::String(s),
+        Value::Seq(items) => Data::List(
+            items
+                .into_iter()
+                .map(|item| to_json_data(item, non_finite))
+                .collect::<Result<_, _>>()?,
+        ),
         Value::Map(pairs) => {
             let mut out = std::collections::BTreeMap::new();
             for (k, val) in pairs {
-                out.insert(json_key(k, val)?, to_json_data(val)?);
+                let key = owned_json_key(k, &val)?;
+                out.insert(key, to_json_data(val, non_finite)?);
             }
             Data::Map(out)
         }
@@ -140,9 +168,14 @@ fn unsupported_float(data: &Data) -> Option<JsonError> {
 pub fn unmarshal(input: &[u8], target: Target, strict: bool) -> Result<Data, SigsError> {
     let v = decode::unmarshal(input, strict)
         .map_err(|e| SigsError::YamlToJson(ConvertError::Yaml(e)))?;
-    let data = to_json_data(&v).map_err(SigsError::YamlToJson)?;
-    if let Some(e) = unsupported_float(&data) {
-        return Err(SigsError::YamlToJson(ConvertError::Json(e)));
+    let mut non_finite = false;
+    let data = to_json_data(v, &mut non_finite).map_err(SigsError::YamlToJson)?;
+    // Only when there is such a float is the data walked in json.Marshal's
+    // order for the first one.
+    if non_finite {
+        if let Some(e) = unsupported_float(&data) {
+            return Err(SigsError::YamlToJson(ConvertError::Json(e)));
+        }
     }
     match (target, data) {
         (Target::Any, d) => Ok(d),

@@ -2,11 +2,29 @@
 //! `YAMLReader` (helm 4 values files: `---` lines, only a comment may follow)
 //! and Helm's `SplitManifests` regex `(?:^|\s*\n)---\s*` for rendered output.
 
+use std::borrow::Cow;
+
 use crate::error::ValuesError;
 
 /// apimachinery `YAMLReader.Read` until EOF: the documents of `input`, each
-/// with its lines ending in `\n` (CRLF read as LF).
-pub fn yaml_reader_documents(input: &str) -> Result<Vec<String>, ValuesError> {
+/// with its lines ending in `\n` (CRLF read as LF); a document that is the
+/// input as it is is borrowed.
+pub fn yaml_reader_documents(input: &str) -> Result<Vec<Cow<'_, str>>, ValuesError> {
+    // Without separators or carriage returns the one document is the input
+    // itself, with a final line break.
+    if !input.is_empty()
+        && !input.starts_with("---")
+        && !input.contains("\n---")
+        && !input.contains('\r')
+    {
+        if input.ends_with('\n') {
+            return Ok(vec![Cow::Borrowed(input)]);
+        }
+        let mut doc = String::with_capacity(input.len() + 1);
+        doc.push_str(input);
+        doc.push('\n');
+        return Ok(vec![Cow::Owned(doc)]);
+    }
     let mut docs = Vec::new();
     let mut buffer = String::with_capacity(input.len() + 1);
     for raw in input.split_inclusive('\n') {
@@ -20,7 +38,7 @@ pub fn yaml_reader_documents(input: &str) -> Result<Vec<String>, ValuesError> {
                 return Err(ValuesError::Separator(trimmed.to_string()));
             }
             if !buffer.is_empty() {
-                docs.push(std::mem::take(&mut buffer));
+                docs.push(Cow::Owned(std::mem::take(&mut buffer)));
             }
             continue;
         }
@@ -28,7 +46,7 @@ pub fn yaml_reader_documents(input: &str) -> Result<Vec<String>, ValuesError> {
         buffer.push('\n');
     }
     if !buffer.is_empty() {
-        docs.push(buffer);
+        docs.push(Cow::Owned(buffer));
     }
     Ok(docs)
 }
@@ -99,6 +117,11 @@ mod tests {
             Some(vec!["a: 1\n".into(), "b: 2\n".into()])
         );
         assert!(yaml_reader_documents("---x\n").is_err());
+        assert_eq!(
+            yaml_reader_documents("a: 1\nb").ok(),
+            Some(vec!["a: 1\nb\n".into()])
+        );
+        assert_eq!(yaml_reader_documents("").ok(), Some(vec![]));
         assert_eq!(
             yaml_reader_documents("--- # c\na\n").ok(),
             Some(vec!["a\n".into()])

@@ -101,19 +101,27 @@ impl Document {
 }
 
 /// Reads documents one at a time, as repeated go-yaml `parser.parse()` calls do.
-pub struct Composer {
-    parser: Parser,
+pub struct Composer<'a> {
+    parser: Parser<'a>,
     pending: Option<Event>,
     started: bool,
+    /// Node capacity reserved for the first document (the usual one).
+    first_capacity: usize,
 }
 
-impl Composer {
-    pub fn new(input: &[u8]) -> Composer {
+/// Input bytes per node assumed when reserving room for the first document's
+/// nodes: fewer than most YAML has, so the node arena grows at most once or
+/// twice instead of a dozen times.
+const BYTES_PER_NODE: usize = 64;
+
+impl<'a> Composer<'a> {
+    pub fn new(input: &'a [u8]) -> Composer<'a> {
         let input: &[u8] = if input.is_empty() { b"\n" } else { input };
         Composer {
             parser: Parser::new(input),
             pending: None,
             started: false,
+            first_capacity: input.len() / BYTES_PER_NODE,
         }
     }
 
@@ -151,7 +159,7 @@ impl Composer {
         let start = self.next()?;
         let explicit_start = matches!(start.kind, EventKind::DocumentStart { implicit: false });
         let mut build = Build {
-            nodes: Vec::new(),
+            nodes: Vec::with_capacity(std::mem::take(&mut self.first_capacity)),
             anchors: Vec::new(),
         };
         let root = self.compose(&mut build)?;
@@ -168,7 +176,11 @@ impl Composer {
 
     /// Composes one node (iteratively: nesting is bounded by [`MAX_DEPTH`]).
     fn compose(&mut self, build: &mut Build) -> Result<NodeId, YamlError> {
-        let mut stack: Vec<(NodeId, Option<NodeId>)> = Vec::new();
+        // The open collections, each with where its children start in
+        // `children`; a collection gets its children, in one allocation of
+        // the right size, when it ends.
+        let mut stack: Vec<(NodeId, usize)> = Vec::new();
+        let mut children: Vec<NodeId> = Vec::new();
         loop {
             let ev = self.next()?;
             let mark = ev.start;
@@ -228,7 +240,7 @@ impl Composer {
                             "exceeded max depth of {MAX_DEPTH}"
                         )));
                     }
-                    stack.push((id, None));
+                    stack.push((id, children.len()));
                     None
                 }
                 EventKind::MappingStart {
@@ -249,24 +261,31 @@ impl Composer {
                             "exceeded max depth of {MAX_DEPTH}"
                         )));
                     }
-                    stack.push((id, None));
+                    stack.push((id, children.len()));
                     None
                 }
-                EventKind::SequenceEnd | EventKind::MappingEnd => stack.pop().map(|(id, _)| id),
+                EventKind::SequenceEnd | EventKind::MappingEnd => match stack.pop() {
+                    Some((id, first)) => {
+                        let own = children.get(first..).unwrap_or_default();
+                        match &mut build.nodes[id].kind {
+                            NodeKind::Sequence { items, .. } => *items = own.to_vec(),
+                            NodeKind::Mapping { pairs, .. } => {
+                                *pairs = own.chunks_exact(2).map(|kv| (kv[0], kv[1])).collect();
+                            }
+                            _ => {}
+                        }
+                        children.truncate(first);
+                        Some(id)
+                    }
+                    None => None,
+                },
                 _ => return Err(unexpected("node", &ev)),
             };
             let Some(done) = finished else { continue };
-            let Some((parent, pending_key)) = stack.last_mut() else {
+            if stack.is_empty() {
                 return Ok(done);
-            };
-            match &mut build.nodes[*parent].kind {
-                NodeKind::Sequence { items, .. } => items.push(done),
-                NodeKind::Mapping { pairs, .. } => match pending_key.take() {
-                    Some(key) => pairs.push((key, done)),
-                    None => *pending_key = Some(done),
-                },
-                _ => {}
             }
+            children.push(done);
         }
     }
 }
