@@ -22,6 +22,8 @@ pub struct ChartFile {
 #[derive(Clone, Debug)]
 enum Contents {
     Loaded(Arc<[u8]>),
+    /// Contents that are UTF-8, kept as text so that parse trees can share them.
+    Text(Arc<str>),
     Deferred(Arc<DeferredFile>),
 }
 
@@ -61,12 +63,15 @@ impl ChartFile {
         })
     }
 
-    /// The file at `path`, `len` bytes long when the chart was walked, read now.
+    /// The file at `path`, `len` bytes long when the chart was walked, read now
+    /// and kept as text when it is UTF-8.
     pub fn read(name: String, path: &Path, len: u64) -> io::Result<ChartFile> {
-        Ok(ChartFile {
-            name,
-            contents: Contents::Loaded(read_path(path, len)?),
-        })
+        let data = read_path(path, len)?;
+        let contents = match std::str::from_utf8(&data) {
+            Ok(text) => Contents::Text(Arc::from(text)),
+            Err(_) => Contents::Loaded(data),
+        };
+        Ok(ChartFile { name, contents })
     }
 
     /// The file at `path`, read when its bytes are first asked for.
@@ -95,6 +100,7 @@ impl ChartFile {
     pub fn data(&self) -> Result<Arc<[u8]>, LoadError> {
         match &self.contents {
             Contents::Loaded(data) => Ok(data.clone()),
+            Contents::Text(text) => Ok(Arc::<[u8]>::from(text.clone())),
             Contents::Deferred(file) => file
                 .read
                 .get_or_init(|| {
@@ -105,6 +111,18 @@ impl ChartFile {
                     path: file.path.clone(),
                     source: io::Error::new(kind, message),
                 }),
+        }
+    }
+
+    /// The file as text, shared when it was read as text; other bytes are decoded
+    /// as Go does, invalid UTF-8 replaced.
+    pub fn text(&self) -> Result<Arc<str>, LoadError> {
+        match &self.contents {
+            Contents::Text(text) => Ok(text.clone()),
+            _ => {
+                let data = self.data()?;
+                Ok(Arc::from(String::from_utf8_lossy(&data).as_ref()))
+            }
         }
     }
 }

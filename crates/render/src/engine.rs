@@ -125,29 +125,29 @@ pub fn parse_ahead(chart: &Chart, helm: HelmVersion) -> ParsedAhead {
     templates.add_functions(template_functions());
     let mut found = Vec::new();
     template_files(chart, chart.name().to_string(), &mut found);
-    let texts: Vec<Cow<str>> = found.iter().map(|(_, data)| text_of(data)).collect();
-    let named: Vec<(&str, &str)> = found
+    // The trees share the chart's text rather than copying it.
+    let named: Vec<(&str, Arc<str>)> = found
         .iter()
-        .zip(&texts)
-        .map(|((name, _), text)| (name.as_str(), text.as_ref()))
+        .map(|(name, _, text)| (name.as_str(), text.clone()))
         .collect();
     let parsed = templates.parse_files(&named);
     let files = found
         .into_iter()
         .zip(parsed)
-        .map(|((name, data), parsed)| (name, (data, parsed)))
+        .map(|((name, data, _), parsed)| (name, (data, parsed)))
         .collect();
     ParsedAhead { templates, files }
 }
 
-/// The template files of a chart tree, named as `collect` names them.
-fn template_files(chart: &Chart, full_path: String, out: &mut Vec<(String, Arc<[u8]>)>) {
+/// The template files of a chart tree, named as `collect` names them, with
+/// their bytes and text.
+fn template_files(chart: &Chart, full_path: String, out: &mut Vec<(String, Arc<[u8]>, Arc<str>)>) {
     for sub in &chart.dependencies {
         template_files(sub, format!("{full_path}/charts/{}", sub.name()), out);
     }
     for t in &chart.templates {
-        if let Ok(data) = t.data() {
-            out.push((format!("{full_path}/{}", t.name), data));
+        if let (Ok(data), Ok(text)) = (t.data(), t.text()) {
+            out.push((format!("{full_path}/{}", t.name), data, text));
         }
     }
 }

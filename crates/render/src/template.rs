@@ -175,7 +175,13 @@ pub fn template_output(release: &Release, opts: &TemplateOptions) -> Result<Stri
         .crds
         .iter()
         .map(|(name, content)| (name, content))
-        .chain(release.sorted.manifests.iter().map(|m| (&m.source, &m.content)));
+        .chain(
+            release
+                .sorted
+                .manifests
+                .iter()
+                .map(|m| (&m.source, &m.content)),
+        );
     let mut manifest = String::new();
     for (source, content) in documents {
         push_document(&mut manifest, source, content);
