@@ -139,9 +139,11 @@ pub fn parse_ahead(chart: &Chart, helm: HelmVersion) -> ParsedAhead {
     ParsedAhead { templates, files }
 }
 
-/// The template files of a chart tree, named as `collect` names them, with
-/// their bytes and text.
-fn template_files(chart: &Chart, full_path: String, out: &mut Vec<(String, Arc<[u8]>, Arc<str>)>) {
+/// A template file's full name, bytes and text.
+type TemplateFile = (String, Arc<[u8]>, Arc<str>);
+
+/// The template files of a chart tree, named as `collect` names them.
+fn template_files(chart: &Chart, full_path: String, out: &mut Vec<TemplateFile>) {
     for sub in &chart.dependencies {
         template_files(sub, format!("{full_path}/charts/{}", sub.name()), out);
     }
