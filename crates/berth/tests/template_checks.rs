@@ -74,25 +74,44 @@ fn deprecated_charts_warn_as_each_helm_does() {
     }
 }
 
+/// `berth template x testdata/render/CHART FLAGS...`.
+fn template(chart: &str, flags: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_berth"))
+        .args(["template", "x"])
+        .arg(render_dir().join(chart))
+        .args(flags)
+        .output()
+        .expect("berth runs")
+}
+
+fn render_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/render")
+}
+
+/// Renders `chart` with `flags` and compares stdout with what helm printed
+/// (`testdata/render/EXPECTED`).
+fn renders_as_helm(chart: &str, flags: &[&str], expected: &str) {
+    let out = template(chart, flags);
+    assert!(
+        out.status.success(),
+        "{chart} {flags:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected = std::fs::read_to_string(render_dir().join(expected)).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        expected,
+        "{chart} {flags:?}"
+    );
+}
+
 /// Templates that write to data other templates see (`set` on `.Values`, on a
 /// nested values map and on `.`): berth renders files in parallel, but such
 /// writes must reach the files Helm runs after the writer, exactly as helm 4
 /// printed (`testdata/render/shared-writes.helm4.yaml`).
 #[test]
 fn writes_to_shared_values_reach_later_templates_as_in_helm() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/render");
-    let out = Command::new(env!("CARGO_BIN_EXE_berth"))
-        .args(["template", "x"])
-        .arg(dir.join("shared-writes"))
-        .output()
-        .expect("berth runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let expected = std::fs::read_to_string(dir.join("shared-writes.helm4.yaml")).unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+    renders_as_helm("shared-writes", &[], "shared-writes.helm4.yaml");
 }
 
 /// `.Files` of a chart directory and its subchart, read on demand by berth: each
@@ -100,25 +119,12 @@ fn writes_to_shared_values_reach_later_templates_as_in_helm() {
 /// `--include-crds`, as helm 4 printed them (`testdata/render/files*.helm4.yaml`).
 #[test]
 fn files_read_on_demand_render_as_in_helm() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/render");
-    for (flags, expected) in [
-        (&[][..], "files.helm4.yaml"),
-        (&["--include-crds"][..], "files.include-crds.helm4.yaml"),
-    ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_berth"))
-            .args(["template", "x"])
-            .arg(dir.join("files"))
-            .args(flags)
-            .output()
-            .expect("berth runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let expected = std::fs::read_to_string(dir.join(expected)).unwrap();
-        assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{flags:?}");
-    }
+    renders_as_helm("files", &[], "files.helm4.yaml");
+    renders_as_helm(
+        "files",
+        &["--include-crds"],
+        "files.include-crds.helm4.yaml",
+    );
 }
 
 /// Templates are parsed while subcharts are enabled and values coalesced: a parse
@@ -127,27 +133,11 @@ fn files_read_on_demand_render_as_in_helm() {
 /// enabled, as helm 4 printed (`testdata/render/parse-ahead*`).
 #[test]
 fn parsing_ahead_follows_conditions_and_aliases_as_helm_does() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/render");
-    let run = |extra: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_berth"))
-            .args(["template", "x"])
-            .arg(dir.join("parse-ahead"))
-            .args(extra)
-            .output()
-            .expect("berth runs")
-    };
-    let out = run(&[]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let expected = std::fs::read_to_string(dir.join("parse-ahead.helm4.yaml")).unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
-
-    let out = run(&["--set", "broken.enabled=true"]);
+    renders_as_helm("parse-ahead", &[], "parse-ahead.helm4.yaml");
+    let out = template("parse-ahead", &["--set", "broken.enabled=true"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
-    let expected = std::fs::read_to_string(dir.join("parse-ahead.enabled.helm4.err")).unwrap();
+    let expected =
+        std::fs::read_to_string(render_dir().join("parse-ahead.enabled.helm4.err")).unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stderr), expected);
 }
