@@ -34,8 +34,7 @@ pub fn load_dir_files(dir: &Path) -> Result<Vec<ChartFile>, LoadError> {
         }
     };
     rules.add_defaults();
-    let mut found = Vec::new();
-    walk(&root, &root, "", &rules, &mut found)?;
+    let found = walk(&root, &root, "", &rules)?;
     // Reading is most of the cost of a large chart; files are read in parallel
     // and the first failure in path order is reported.
     let read: Vec<Result<ChartFile, LoadError>> = found
@@ -85,13 +84,15 @@ struct FoundFile {
     len: u64,
 }
 
-fn walk(
-    root: &Path,
-    dir: &Path,
-    prefix: &str,
-    rules: &Rules,
-    files: &mut Vec<FoundFile>,
-) -> Result<(), LoadError> {
+/// What a directory holds that the chart keeps: a file, or a directory to walk.
+enum Found {
+    File(FoundFile),
+    Directory { target: PathBuf, relative: String },
+}
+
+/// The files below `dir`, in path order. Subdirectories are walked in parallel;
+/// the first failure in path order is reported.
+fn walk(root: &Path, dir: &Path, prefix: &str, rules: &Rules) -> Result<Vec<FoundFile>, LoadError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| LoadError::Io { path, source }
@@ -104,48 +105,84 @@ fn walk(
         .collect::<Result<_, _>>()
         .map_err(io(dir))?;
     entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut found: Vec<Result<Found, LoadError>> = Vec::new();
     for (name, file_type) in entries {
-        let path = dir.join(&name);
-        let relative = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}/{name}")
-        };
-        // The directory listing tells links and directories apart without a
-        // system call per entry; a link is followed and must stay in the chart.
-        let target = if file_type.is_symlink() {
-            resolve_link(root, &path)?
-        } else {
-            path.clone()
-        };
-        if file_type.is_dir() || (file_type.is_symlink() && target.is_dir()) {
-            if rules.ignores(&relative, true) {
-                continue;
+        match entry(root, dir, prefix, rules, name, file_type) {
+            Ok(Some(kept)) => found.push(Ok(kept)),
+            Ok(None) => {}
+            Err(e) => {
+                found.push(Err(e));
+                break;
             }
-            walk(root, &target, &relative, rules, files)?;
-            continue;
         }
-        let meta = fs::metadata(&target).map_err(io(&path))?;
-        if rules.ignores(&relative, false) {
-            continue;
+    }
+    let below: Vec<Result<Vec<FoundFile>, LoadError>> = found
+        .par_iter()
+        .map(|kept| match kept {
+            Ok(Found::Directory { target, relative }) => walk(root, target, relative, rules),
+            _ => Ok(Vec::new()),
+        })
+        .collect();
+    let mut files = Vec::new();
+    for (kept, below) in found.into_iter().zip(below) {
+        match kept? {
+            Found::File(file) => files.push(file),
+            Found::Directory { .. } => files.extend(below?),
         }
-        if !meta.is_file() {
-            return Err(LoadError::IrregularFile(path));
+    }
+    Ok(files)
+}
+
+/// One entry of a directory: kept, ignored (`None`) or refused.
+fn entry(
+    root: &Path,
+    dir: &Path,
+    prefix: &str,
+    rules: &Rules,
+    name: String,
+    file_type: fs::FileType,
+) -> Result<Option<Found>, LoadError> {
+    let path = dir.join(&name);
+    let relative = if prefix.is_empty() {
+        name.clone()
+    } else {
+        format!("{prefix}/{name}")
+    };
+    // The directory listing tells links and directories apart without a system
+    // call per entry; a link is followed and must stay in the chart.
+    let target = if file_type.is_symlink() {
+        resolve_link(root, &path)?
+    } else {
+        path.clone()
+    };
+    if file_type.is_dir() || (file_type.is_symlink() && target.is_dir()) {
+        if rules.ignores(&relative, true) {
+            return Ok(None);
         }
-        if meta.len() > MAX_DECOMPRESSED_FILE_SIZE {
-            return Err(LoadError::DirFileTooLarge {
-                name,
-                limit: MAX_DECOMPRESSED_FILE_SIZE,
-            });
-        }
-        files.push(FoundFile {
-            path,
-            target,
-            name: relative,
-            len: meta.len(),
+        return Ok(Some(Found::Directory { target, relative }));
+    }
+    if rules.ignores(&relative, false) {
+        return Ok(None);
+    }
+    let meta = fs::metadata(&target).map_err(|source| LoadError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    if !meta.is_file() {
+        return Err(LoadError::IrregularFile(path));
+    }
+    if meta.len() > MAX_DECOMPRESSED_FILE_SIZE {
+        return Err(LoadError::DirFileTooLarge {
+            name,
+            limit: MAX_DECOMPRESSED_FILE_SIZE,
         });
     }
-    Ok(())
+    Ok(Some(Found::File(FoundFile {
+        path,
+        target,
+        name: relative,
+        len: meta.len(),
+    })))
 }
 
 /// Where the link `path` leads, which must stay inside the chart root.

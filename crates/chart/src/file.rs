@@ -66,10 +66,9 @@ impl ChartFile {
     /// The file at `path`, `len` bytes long when the chart was walked, read now
     /// and kept as text when it is UTF-8.
     pub fn read(name: String, path: &Path, len: u64) -> io::Result<ChartFile> {
-        let data = read_path(path, len)?;
-        let contents = match std::str::from_utf8(&data) {
+        let contents = match String::from_utf8(read_path(path, len)?) {
             Ok(text) => Contents::Text(Arc::from(text)),
-            Err(_) => Contents::Loaded(data),
+            Err(bytes) => Contents::Loaded(Arc::from(bytes.into_bytes())),
         };
         Ok(ChartFile { name, contents })
     }
@@ -104,7 +103,9 @@ impl ChartFile {
             Contents::Deferred(file) => file
                 .read
                 .get_or_init(|| {
-                    read_path(&file.path, file.len).map_err(|e| (e.kind(), e.to_string()))
+                    read_path(&file.path, file.len)
+                        .map(Arc::from)
+                        .map_err(|e| (e.kind(), e.to_string()))
                 })
                 .clone()
                 .map_err(|(kind, message)| LoadError::Io {
@@ -138,22 +139,28 @@ fn read_shared(mut input: impl Read, len: usize) -> io::Result<Arc<[u8]>> {
     Ok(data)
 }
 
-/// A file of `len` bytes (as its metadata said), read without a copy; a file that
-/// changed size since is read again whole.
-fn read_path(path: &Path, len: u64) -> io::Result<Arc<[u8]>> {
+/// A file of `len` bytes (as its metadata said), its byte-order mark dropped. A
+/// regular file's read comes back short only at its end, so asking for one byte
+/// more than its size reads it in one call; a file that grew since is read on.
+fn read_path(path: &Path, len: u64) -> io::Result<Vec<u8>> {
     let mut file = fs::File::open(path)?;
-    let expected = usize::try_from(len).map_err(io::Error::other)?;
-    let whole = |path: &Path| -> io::Result<Arc<[u8]>> {
-        let data = fs::read(path)?;
-        Ok(match data.strip_prefix(UTF8_BOM) {
-            Some(rest) => Arc::from(rest),
-            None => data.into(),
-        })
-    };
-    match read_shared(&mut file, expected) {
-        Ok(data) if file.read(&mut [0u8])? == 0 => Ok(data),
-        Ok(_) => whole(path),
-        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => whole(path),
-        Err(e) => Err(e),
+    let len = usize::try_from(len).map_err(io::Error::other)?;
+    let mut data = vec![0u8; len + 1];
+    let mut filled = 0;
+    loop {
+        let read = file.read(&mut data[filled..])?;
+        filled += read;
+        if read == 0 || filled == len {
+            data.truncate(filled);
+            break;
+        }
+        if filled == data.len() {
+            file.read_to_end(&mut data)?;
+            break;
+        }
     }
+    if data.starts_with(UTF8_BOM) {
+        data.drain(..UTF8_BOM.len());
+    }
+    Ok(data)
 }
