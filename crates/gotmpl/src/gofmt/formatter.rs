@@ -41,6 +41,9 @@ pub(super) struct Printer {
     pub reordered: bool,
     /// Whether the latest explicit argument index was valid.
     pub good_arg_num: bool,
+    /// Where an integer's digits are built, kept between integers: printing a
+    /// large byte slice prints one integer a byte.
+    digits: Vec<u8>,
 }
 
 impl Printer {
@@ -169,7 +172,8 @@ impl Printer {
         }
 
         // Digits, least significant first.
-        let mut rev: Vec<u8> = Vec::with_capacity(24);
+        let mut rev = std::mem::take(&mut self.digits);
+        rev.clear();
         loop {
             rev.push(digits[(u % base) as usize]);
             u /= base;
@@ -208,6 +212,7 @@ impl Printer {
         self.f.zero = false;
         self.pad(&rev);
         self.f.zero = old_zero;
+        self.digits = rev;
     }
 
     /// Strings are cut to the precision, counted in runes.
