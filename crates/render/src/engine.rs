@@ -1,7 +1,9 @@
-//! The engine: every template of a chart and its subcharts parsed into one set
-//! (deepest paths first, so a parent's `define` wins), each non-partial file
-//! executed with its chart's objects, `<no value>` removed, and failures reported
-//! in Helm's words (Helm 4's multi-line trace or Helm 3's single line).
+//! The engine: every template of a chart and its subcharts parsed (ahead of
+//! rendering, while the caller prepares the values) into one set (deepest paths
+//! first, so a parent's `define` wins), each non-partial file executed with its
+//! chart's objects, in parallel when no template writes to shared data,
+//! `<no value>` removed, and failures reported in Helm's words (Helm 4's
+//! multi-line trace or Helm 3's single line).
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
