@@ -299,6 +299,19 @@ impl<'a> Scanner<'a> {
         self.mark.index == 0 && self.ch(0) == '\u{FEFF}'
     }
 
+    /// A scalar token; its folding buffers go back for the next scalar.
+    fn scalar_token(
+        &mut self,
+        style: ScalarStyle,
+        start: Mark,
+        end: Mark,
+        text: String,
+        blanks: Blanks,
+    ) -> Token {
+        self.blanks = blanks;
+        Token::with_text(TokenKind::Scalar(style), start, end, text, String::new())
+    }
+
     /// The folding buffers, empty.
     fn take_blanks(&mut self) -> Blanks {
         let mut blanks = std::mem::take(&mut self.blanks);
@@ -1450,18 +1463,12 @@ impl<'a> Scanner<'a> {
         } else {
             ScalarStyle::Folded
         };
-        self.blanks = Blanks {
+        let blanks = Blanks {
             leading_break,
             trailing_breaks,
             whitespaces,
         };
-        Ok(Token::with_text(
-            TokenKind::Scalar(style),
-            start,
-            end,
-            s,
-            String::new(),
-        ))
+        Ok(self.scalar_token(style, start, end, s, blanks))
     }
 
     fn scan_block_scalar_breaks(
@@ -1679,18 +1686,12 @@ impl<'a> Scanner<'a> {
         } else {
             ScalarStyle::DoubleQuoted
         };
-        self.blanks = Blanks {
+        let blanks = Blanks {
             leading_break,
             trailing_breaks,
             whitespaces,
         };
-        Ok(Token::with_text(
-            TokenKind::Scalar(style),
-            start,
-            self.mark,
-            s,
-            String::new(),
-        ))
+        Ok(self.scalar_token(style, start, self.mark, s, blanks))
     }
 
     fn scan_plain_scalar(&mut self) -> Res<Token> {
@@ -1794,17 +1795,11 @@ impl<'a> Scanner<'a> {
         if leading_blanks {
             self.simple_key_allowed = true;
         }
-        self.blanks = Blanks {
+        let blanks = Blanks {
             leading_break,
             trailing_breaks,
             whitespaces,
         };
-        Ok(Token::with_text(
-            TokenKind::Scalar(ScalarStyle::Plain),
-            start,
-            end,
-            s,
-            String::new(),
-        ))
+        Ok(self.scalar_token(ScalarStyle::Plain, start, end, s, blanks))
     }
 }
