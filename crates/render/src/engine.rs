@@ -41,7 +41,8 @@ pub struct RenderContext<'a> {
 }
 
 /// Renders every template of `chart` with the coalesced `values`: file name to
-/// output, partials left out.
+/// output, partials left out, and the parsed template set, which the caller
+/// frees when it suits it.
 ///
 /// Templates run in parallel with writes to every map they share held back. Helm
 /// runs them one after another on shared data, so if any template tried to write
@@ -52,7 +53,7 @@ pub fn render(
     values: &Value,
     ctx: &RenderContext,
     ahead: ParsedAhead,
-) -> Result<BTreeMap<String, String>, RenderError> {
+) -> Result<(BTreeMap<String, String>, Templates), RenderError> {
     let renderables = renderables(chart, values, ctx)?;
     let ParsedAhead {
         mut templates,
@@ -102,9 +103,8 @@ pub fn render(
     let rendered = match parallel {
         Some(rendered) => rendered,
         None => render_in_order(&templates, &renderables, &to_run, ctx),
-    };
-    drop_in_background(templates);
-    rendered
+    }?;
+    Ok((rendered, templates))
 }
 
 /// Every template of a chart tree as loaded, parsed while the caller works out
@@ -181,12 +181,6 @@ fn render_in_order(
         rendered.insert(name.clone(), output);
     }
     Ok(rendered)
-}
-
-/// Frees a large structure (a chart's parse trees) on the thread pool while the
-/// caller goes on; a command that exits first never pays for it.
-fn drop_in_background<T: Send + 'static>(value: T) {
-    rayon::spawn(move || drop(value));
 }
 
 /// The parallel run: `None` when a template tried to write to shared data.

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chart::{Chart, HelmVersion};
-use gotmpl::Value;
+use gotmpl::{Templates, Value};
 
 use crate::capabilities::{Capabilities, KubeVersion};
 use crate::engine::{parse_ahead, render, RenderContext, RenderError};
@@ -37,6 +37,9 @@ pub struct Release {
     pub sorted: Sorted,
     pub crds: Vec<(String, String)>,
     pub notes: String,
+    /// The chart's parsed templates. Freeing them is a walk over every parse
+    /// tree, which a command that exits right after rendering can leave undone.
+    pub templates: Templates,
 }
 
 /// Helm's checks before installing: only application charts install, and every
@@ -100,7 +103,7 @@ pub fn render_release(chart: &Chart, opts: &TemplateOptions) -> Result<Release, 
         capabilities: &capabilities,
         helm: opts.helm,
     };
-    let mut files = render(chart, &values, &ctx, ahead).map_err(with_hint)?;
+    let (mut files, templates) = render(chart, &values, &ctx, ahead).map_err(with_hint)?;
     let notes_name = format!("{}/templates/NOTES.txt", chart.name());
     let notes = files.get(&notes_name).cloned().unwrap_or_default();
     files.retain(|name, _| !name.ends_with("NOTES.txt"));
@@ -114,6 +117,7 @@ pub fn render_release(chart: &Chart, opts: &TemplateOptions) -> Result<Release, 
         sorted,
         crds,
         notes,
+        templates,
     })
 }
 

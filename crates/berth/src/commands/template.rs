@@ -52,7 +52,9 @@ pub fn run(args: &TemplateArgs) -> Result<(), String> {
     };
     let release = render_release(&chart, &opts).map_err(|e| e.to_string())?;
     let output = template_output(&release, &opts).map_err(|e| e.to_string())?;
-    crate::commands::write_stdout(&output)
+    crate::commands::write_stdout(&output)?;
+    crate::commands::leave_to_exit((chart, opts, release, output));
+    Ok(())
 }
 
 /// The `--set` family written over the merged `-f` files, in Helm's order.
