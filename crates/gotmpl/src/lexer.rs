@@ -245,13 +245,22 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Moves past a run of alphanumeric characters.
+    /// Moves past a run of alphanumeric characters, a byte at a time while they
+    /// are ASCII.
     fn skip_alphanumerics(&mut self) {
-        while let Some(c) = self.peek() {
-            if !is_alphanumeric(c) {
-                break;
+        let bytes = self.input.as_bytes();
+        while let Some(&b) = bytes.get(self.pos) {
+            if b.is_ascii() {
+                if b != b'_' && !b.is_ascii_alphanumeric() {
+                    break;
+                }
+                self.pos += 1;
+                continue;
             }
-            self.pos += c.len_utf8();
+            match self.rest().chars().next() {
+                Some(c) if is_alphanumeric(c) => self.pos += c.len_utf8(),
+                _ => break,
+            }
         }
     }
 
@@ -340,12 +349,18 @@ impl<'a> Lexer<'a> {
         State::Done
     }
 
+    /// Whether the right delimiter comes next, and whether a trim marker leads it.
     fn at_right_delim(&self) -> (bool, bool) {
-        let rest = self.rest();
-        if has_right_trim_marker(rest) && rest[TRIM_MARKER_LEN..].starts_with(RIGHT_DELIM) {
-            return (true, true);
+        let rest = &self.input.as_bytes()[self.pos..];
+        match rest.first() {
+            Some(b'}') => (rest.starts_with(RIGHT_DELIM.as_bytes()), false),
+            Some(&b) if is_space(b as char) => {
+                let trimmed = rest.get(1) == Some(&b'-')
+                    && rest[TRIM_MARKER_LEN..].starts_with(RIGHT_DELIM.as_bytes());
+                (trimmed, trimmed)
+            }
+            _ => (false, false),
         }
-        (rest.starts_with(RIGHT_DELIM), false)
     }
 
     fn lex_left_delim(&mut self) -> State {
@@ -542,12 +557,14 @@ impl<'a> Lexer<'a> {
         State::InsideAction
     }
 
+    /// Whether a word ends here. Every terminator is ASCII, so bytes suffice.
     fn at_terminator(&self) -> bool {
-        match self.peek() {
+        let rest = &self.input.as_bytes()[self.pos..];
+        match rest.first() {
             None => true,
-            Some(c) if is_space(c) => true,
-            Some('.' | ',' | '|' | ':' | ')' | '(') => true,
-            Some(_) => self.rest().starts_with(RIGHT_DELIM),
+            Some(&b) if is_space(b as char) => true,
+            Some(b'.' | b',' | b'|' | b':' | b')' | b'(') => true,
+            Some(_) => rest.starts_with(RIGHT_DELIM.as_bytes()),
         }
     }
 
