@@ -160,6 +160,12 @@ fn process_import_values(chart: &mut Chart, warnings: &mut Warnings) -> Result<(
         }
         req.import_values = rewritten;
     }
+    // The copy keeps imported tables from sharing maps with the chart's values;
+    // with nothing imported, `cvals` is already a copy of its own.
+    if matches!(&imported, Value::Map(m) if m.is_empty()) {
+        chart.values = cvals;
+        return Ok(());
+    }
     let merged = deep_copy(&cvals);
     merge_tables_into(&merged, &imported, warnings);
     chart.values = merged;
