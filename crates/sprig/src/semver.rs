@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, RwLock};
 
 use gotmpl::{FuncError, GoType, Object, Signature, UintKind, Value};
-use regex::Regex;
+use regex_lite::Regex;
 
 use crate::ty::STRING;
 use crate::{str_arg, Registry};
