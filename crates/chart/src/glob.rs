@@ -13,23 +13,46 @@ impl std::fmt::Display for BadPattern {
 
 /// Whether `name` matches `pattern` entirely.
 pub fn matches(pattern: &str, name: &str) -> Result<bool, BadPattern> {
-    // Fast paths for the shapes most `.helmignore` lines have: a literal name, and
-    // `*` followed by a literal suffix.
-    let is_meta = |c: char| matches!(c, '*' | '?' | '[' | '\\');
-    if !pattern.contains(is_meta) {
-        return Ok(pattern == name);
+    Ok(Glob::new(pattern)?.matches(name))
+}
+
+/// A pattern checked once and kept in the form that matches fastest: most
+/// `.helmignore` lines are a literal name or `*` and a literal suffix.
+#[derive(Debug)]
+pub enum Glob {
+    Literal(String),
+    StarSuffix(String),
+    General(Vec<char>),
+}
+
+impl Glob {
+    pub fn new(pattern: &str) -> Result<Glob, BadPattern> {
+        let is_meta = |c: char| matches!(c, '*' | '?' | '[' | '\\');
+        if !pattern.contains(is_meta) {
+            return Ok(Glob::Literal(pattern.to_string()));
+        }
+        if let Some(suffix) = pattern.strip_prefix('*') {
+            if !suffix.contains(is_meta) {
+                return Ok(Glob::StarSuffix(suffix.to_string()));
+            }
+        }
+        validate(pattern)?;
+        Ok(Glob::General(pattern.chars().collect()))
     }
-    if let Some(suffix) = pattern.strip_prefix('*') {
-        if !suffix.contains(is_meta) {
-            return Ok(name
-                .strip_suffix(suffix)
-                .is_some_and(|head| !head.contains('/')));
+
+    /// Whether `name` matches the pattern entirely.
+    pub fn matches(&self, name: &str) -> bool {
+        match self {
+            Glob::Literal(literal) => literal == name,
+            Glob::StarSuffix(suffix) => name
+                .strip_suffix(suffix.as_str())
+                .is_some_and(|head| !head.contains('/')),
+            Glob::General(pattern) => {
+                let n: Vec<char> = name.chars().collect();
+                match_here(pattern, &n)
+            }
         }
     }
-    validate(pattern)?;
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    Ok(match_here(&p, &n))
 }
 
 fn validate(pattern: &str) -> Result<(), BadPattern> {

@@ -3,14 +3,16 @@
 //! leading `/` anchoring at the chart root, rules without `/` matching base names,
 //! and the default rule hiding dot-files under `templates/`.
 
-use crate::glob;
+use crate::glob::{self, Glob};
 
 /// The name of the rules file at a chart's root.
 pub const HELM_IGNORE: &str = ".helmignore";
 
 #[derive(Debug)]
 struct Pattern {
-    glob: String,
+    /// `None` when the pattern left after the markers are stripped is malformed:
+    /// Go's `filepath.Match` then fails, which counts as no match.
+    glob: Option<Glob>,
     negate: bool,
     dir_only: bool,
     scope: Scope,
@@ -74,7 +76,7 @@ impl Rules {
             (rule, Scope::BaseName)
         };
         self.patterns.push(Pattern {
-            glob: glob.to_string(),
+            glob: Glob::new(glob).ok(),
             negate,
             dir_only,
             scope,
@@ -92,7 +94,7 @@ impl Rules {
                 Scope::BaseName => path.rsplit('/').next().unwrap_or(path),
                 Scope::Anchored | Scope::Path => path,
             };
-            let matched = glob::matches(&p.glob, subject).unwrap_or(false);
+            let matched = p.glob.as_ref().is_some_and(|g| g.matches(subject));
             if p.negate {
                 if p.dir_only && !is_dir {
                     return true;
