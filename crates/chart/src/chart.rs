@@ -47,18 +47,22 @@ impl Chart {
 
     /// Loads a chart from a directory or a `.tgz` archive.
     pub fn load(path: &Path, helm: HelmVersion) -> Result<Chart, LoadError> {
+        Chart::from_files(Chart::read_files(path)?, helm)
+    }
+
+    /// The files of a chart directory or a `.tgz` archive, for [`Chart::from_files`].
+    pub fn read_files(path: &Path) -> Result<Vec<ChartFile>, LoadError> {
         let io = |source| LoadError::Io {
             path: path.to_path_buf(),
             source,
         };
         let meta = std::fs::metadata(path).map_err(io)?;
-        let files = if meta.is_dir() {
-            load_dir_files(path)?
+        if meta.is_dir() {
+            load_dir_files(path)
         } else {
             let file = std::fs::File::open(path).map_err(io)?;
-            load_archive_files(std::io::BufReader::new(file))?
-        };
-        Chart::from_files(files, helm)
+            load_archive_files(std::io::BufReader::new(file))
+        }
     }
 
     /// Assembles a chart from its files.

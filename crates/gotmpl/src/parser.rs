@@ -25,6 +25,17 @@ pub fn parse(
     text: Arc<str>,
     has_function: &dyn Fn(&str) -> bool,
 ) -> Result<TreeSet, ParseError> {
+    parse_file(name, parse_name, text, has_function).map(|(trees, _)| trees)
+}
+
+/// [`parse`], also saying whether a `define` in the text took the name `name`
+/// (its tree and the text's own then merge).
+pub fn parse_file(
+    name: &str,
+    parse_name: &str,
+    text: Arc<str>,
+    has_function: &dyn Fn(&str) -> bool,
+) -> Result<(TreeSet, bool), ParseError> {
     if Pos::try_from(text.len()).is_err() {
         return Err(ParseError::new(format!(
             "template: {parse_name}: template text is larger than 4 GiB"
@@ -60,10 +71,11 @@ pub fn parse(
         index: FxHashMap::default(),
     };
     let root = parser.parse_top()?;
+    let defines_own_name = parser.index.contains_key(name);
     parser.add(name.to_string(), root)?;
     let field_names: Arc<[Span]> = parser.field_names.into();
     let strings: Arc<[Arc<str>]> = parser.strings.into();
-    Ok(parser
+    let trees = parser
         .set
         .into_iter()
         .map(|(name, root)| {
@@ -77,7 +89,8 @@ pub fn parse(
             };
             (name, Arc::new(tree))
         })
-        .collect())
+        .collect();
+    Ok((trees, defines_own_name))
 }
 
 struct Parser<'a> {

@@ -10,7 +10,7 @@ use crate::builtins::is_builtin;
 use crate::error::{ExecError, ParseError, TemplateError};
 use crate::exec::execute;
 use crate::func::Function;
-use crate::parser::{parse, TreeSet};
+use crate::parser::{parse, parse_file, TreeSet};
 use crate::value::Value;
 
 /// What a field lookup on a map yields when the key is absent (Go's `missingkey`).
@@ -27,7 +27,50 @@ pub enum MissingKey {
 
 /// The templates one file defines, parsed and not yet added to a set.
 #[derive(Debug)]
-pub struct ParsedFile(TreeSet);
+pub struct ParsedFile {
+    trees: TreeSet,
+    /// A `define` in the file took the file's own name.
+    defines_own_name: bool,
+}
+
+impl ParsedFile {
+    /// The name the file was parsed under.
+    pub fn name(&self) -> &str {
+        self.trees
+            .first()
+            .map_or("", |(_, tree)| tree.parse_name.as_str())
+    }
+
+    /// The templates as parsing the same text under `name` gives them. `None`
+    /// when the new name would change what parsing does: a `define` in the file
+    /// takes the old name or the new one, and so merges with the file's own
+    /// template under one of them only.
+    pub fn renamed(self, name: &str) -> Option<ParsedFile> {
+        let old = self.name().to_string();
+        if old == name {
+            return Some(self);
+        }
+        let ParsedFile {
+            mut trees,
+            defines_own_name,
+        } = self;
+        if defines_own_name || trees.iter().any(|(tree_name, _)| tree_name == name) {
+            return None;
+        }
+        for (tree_name, tree) in &mut trees {
+            let tree = Arc::get_mut(tree)?;
+            if *tree_name == old {
+                *tree_name = name.to_string();
+                tree.name = name.to_string();
+            }
+            tree.parse_name = name.to_string();
+        }
+        Some(ParsedFile {
+            trees,
+            defines_own_name,
+        })
+    }
+}
 
 /// Named templates with their functions and options. Cloning is cheap: trees and
 /// functions are shared, and what [`Templates::parse_and_execute`] adds to a clone
@@ -128,7 +171,12 @@ impl Templates {
         files
             .par_iter()
             .map(|(name, text)| {
-                parse(name, name, text.clone().into(), &|f| self.has_function(f)).map(ParsedFile)
+                parse_file(name, name, text.clone().into(), &|f| self.has_function(f)).map(
+                    |(trees, defines_own_name)| ParsedFile {
+                        trees,
+                        defines_own_name,
+                    },
+                )
             })
             .collect()
     }
@@ -136,7 +184,7 @@ impl Templates {
     /// Adds a file parsed by [`Templates::parse_files`], as [`Templates::parse`]
     /// would have.
     pub fn add_parsed(&mut self, parsed: ParsedFile) {
-        self.insert_trees(parsed.0);
+        self.insert_trees(parsed.trees);
     }
 
     fn insert_trees(&mut self, trees: TreeSet) {

@@ -255,6 +255,35 @@ fn parse_all_shares_texts_and_keeps_each_files_positions() {
 }
 
 #[test]
+fn a_renamed_parse_runs_as_a_parse_under_the_new_name() {
+    let text = r#"{{ define "helper" }}{{ .v.w }}{{ end }}top {{ template "helper" . }}"#;
+    let set = Templates::new("gotpl");
+    let parsed = set.parse_files(&[("old", text)]).pop().unwrap().unwrap();
+    assert_eq!(parsed.name(), "old");
+    let mut renamed = Templates::new("gotpl");
+    renamed.add_parsed(parsed.renamed("new").expect("no define takes either name"));
+    let mut direct = Templates::new("gotpl");
+    direct.parse("new", text).unwrap();
+    let data = values(&[("v", Value::string("str"))]);
+    let errors: Vec<String> = [&renamed, &direct]
+        .iter()
+        .map(|t| t.execute("new", &data).unwrap_err().message)
+        .collect();
+    assert_eq!(errors[0], errors[1]);
+    assert!(errors[0].starts_with("template: new:1:"), "{}", errors[0]);
+    assert!(renamed.execute("old", &data).is_err());
+    // A define that takes either name merges with the file's own template under
+    // that name only, so such a parse is not renamed.
+    for text in [
+        r#"{{ define "old" }}x{{ end }}"#,
+        r#"{{ define "new" }}x{{ end }}"#,
+    ] {
+        let parsed = set.parse_files(&[("old", text)]).pop().unwrap().unwrap();
+        assert!(parsed.renamed("new").is_none(), "{text}");
+    }
+}
+
+#[test]
 fn later_parses_replace_definitions_unless_empty() {
     let mut t = Templates::new("gotpl");
     t.parse("a", r#"{{ define "x" }}first{{ end }}"#).unwrap();

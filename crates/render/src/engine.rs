@@ -1,6 +1,7 @@
 //! The engine: every template of a chart and its subcharts parsed (ahead of
-//! rendering, while the caller prepares the values) into one set (deepest paths
-//! first, so a parent's `define` wins), each non-partial file executed with its
+//! rendering, while the caller assembles the chart and prepares the values; a
+//! file parsed under its path is renamed when it renders) into one set (deepest
+//! paths first, so a parent's `define` wins), each non-partial file executed with its
 //! chart's objects, in parallel when no template writes to shared data,
 //! `<no value>` removed, and failures reported in Helm's words (Helm 4's
 //! multi-line trace or Helm 3's single line).
@@ -10,7 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use chart::{Chart, HelmVersion};
+use chart::{Chart, ChartFile, HelmVersion};
 use gotmpl::{
     ErrorSource, ExecError, GoType, Map, MissingKey, ParseError, ParsedFile, Templates, Value,
 };
@@ -62,14 +63,16 @@ pub fn render(
     let order = parse_order(&renderables);
     let mut parsed: Vec<Option<Result<ParsedFile, ParseError>>> = order
         .iter()
-        .map(|name| match files.remove(name) {
-            Some((data, parsed)) if Arc::ptr_eq(&data, &renderables[name.as_str()].data) => {
-                Some(parsed)
+        .map(|name| {
+            let (_, parsed) = files.remove(&file_key(&renderables[name.as_str()].data))?;
+            match parsed {
+                Ok(file) => file.renamed(name).map(Ok),
+                // An error names the file: it stands only if the name was right.
+                Err((parsed_as, error)) => (parsed_as == *name).then_some(Err(error)),
             }
-            _ => None,
         })
         .collect();
-    // Files not parsed ahead (a subchart under an alias) are parsed now.
+    // Files not parsed ahead, or not under a name they can take, are parsed now.
     let missing: Vec<usize> = (0..order.len()).filter(|&i| parsed[i].is_none()).collect();
     let texts: Vec<Cow<str>> = missing
         .iter()
@@ -107,26 +110,63 @@ pub fn render(
     Ok((rendered, templates))
 }
 
-/// Every template of a chart tree as loaded, parsed while the caller works out
-/// which subcharts render and with what values; [`render`] uses those it renders.
+/// Templates parsed while the caller works out which subcharts render and with
+/// what values; [`render`] takes those it renders, by their bytes, and renames
+/// any parsed under another name.
 pub struct ParsedAhead {
     templates: Templates,
-    files: HashMap<String, ParsedAheadFile>,
+    files: HashMap<usize, ParsedAheadFile>,
 }
 
-/// A file's bytes as they were parsed, and the outcome.
-type ParsedAheadFile = (Arc<[u8]>, Result<ParsedFile, ParseError>);
+/// A file's bytes (held so that their address, the key, stays theirs) and the
+/// outcome of parsing them; a failure keeps the name it was parsed under.
+type ParsedAheadFile = (Arc<[u8]>, Result<ParsedFile, (String, ParseError)>);
+
+/// The key of a file's bytes: their address.
+fn file_key(data: &Arc<[u8]>) -> usize {
+    Arc::as_ptr(data) as *const u8 as usize
+}
 
 /// Parses every template of `chart` and its subcharts, named as [`render`] names
 /// them unless an alias renames a subchart.
 pub fn parse_ahead(chart: &Chart, helm: HelmVersion) -> ParsedAhead {
+    let mut found = Vec::new();
+    template_files(chart, chart.name().to_string(), &mut found);
+    parse_found(found, helm)
+}
+
+/// Parses the templates among a chart's files as they were read, before the
+/// chart is assembled: each file under a `templates/` directory of the chart or
+/// of a subchart directory, named by its path until [`render`] renames it.
+/// Subcharts packed as archives are parsed when they render.
+pub fn parse_ahead_files(files: &[ChartFile], helm: HelmVersion) -> ParsedAhead {
+    let found = files
+        .iter()
+        .filter(|f| is_template_path(&f.name))
+        .filter_map(|f| Some((f.name.clone(), f.data().ok()?, f.text().ok()?)))
+        .collect();
+    parse_found(found, helm)
+}
+
+/// Whether a path in a chart names a template: `templates/...` below the chart
+/// root or below any depth of `charts/<name>/`.
+fn is_template_path(path: &str) -> bool {
+    let mut rest = path;
+    while let Some(inner) = rest.strip_prefix("charts/") {
+        match inner.split_once('/') {
+            Some((_, below)) => rest = below,
+            None => return false,
+        }
+    }
+    rest.starts_with("templates/")
+}
+
+fn parse_found(found: Vec<TemplateFile>, helm: HelmVersion) -> ParsedAhead {
     let mut templates = Templates::new("gotpl");
     templates.set_missing_key(MissingKey::Zero);
     templates.add_functions(sprig::functions());
     templates.add_functions(helm_functions(helm));
     templates.add_functions(template_functions());
-    let mut found = Vec::new();
-    template_files(chart, chart.name().to_string(), &mut found);
     // The trees share the chart's text rather than copying it.
     let named: Vec<(&str, Arc<str>)> = found
         .iter()
@@ -136,7 +176,7 @@ pub fn parse_ahead(chart: &Chart, helm: HelmVersion) -> ParsedAhead {
     let files = found
         .into_iter()
         .zip(parsed)
-        .map(|((name, data, _), parsed)| (name, (data, parsed)))
+        .map(|((name, data, _), parsed)| (file_key(&data), (data, parsed.map_err(|e| (name, e)))))
         .collect();
     ParsedAhead { templates, files }
 }

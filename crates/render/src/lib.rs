@@ -13,4 +13,8 @@ pub mod objects;
 pub mod template;
 
 pub use engine::RenderError;
-pub use template::{render_release, template_output, Release, TemplateOptions};
+pub use engine::{parse_ahead_files, ParsedAhead};
+pub use template::{
+    prepare_release, render_prepared, render_release, template_output, PreparedRelease, Release,
+    TemplateOptions,
+};

@@ -9,7 +9,7 @@ use chart::{Chart, HelmVersion};
 use gotmpl::{Templates, Value};
 
 use crate::capabilities::{Capabilities, KubeVersion};
-use crate::engine::{parse_ahead, render, RenderContext, RenderError};
+use crate::engine::{parse_ahead, render, ParsedAhead, RenderContext, RenderError};
 use crate::manifests::{sort_manifests, Sorted};
 use crate::objects::ReleaseInfo;
 
@@ -77,6 +77,30 @@ fn with_hint(error: RenderError) -> RenderError {
 
 /// Renders a chart for a release.
 pub fn render_release(chart: &Chart, opts: &TemplateOptions) -> Result<Release, RenderError> {
+    // Templates parse while the subcharts to render and their values are worked
+    // out: neither needs the other until rendering starts.
+    let (ahead, prepared) = rayon::join(
+        || parse_ahead(chart, opts.helm),
+        || prepare_release(chart, opts),
+    );
+    render_prepared(prepared?, ahead, opts)
+}
+
+/// A release worked out up to rendering: the subcharts that render, the values,
+/// and what the templates see of the release and the cluster.
+pub struct PreparedRelease {
+    chart: Chart,
+    values: Value,
+    capabilities: Capabilities,
+    release: ReleaseInfo,
+}
+
+/// Everything before rendering: Helm's installability checks, the capabilities,
+/// the subcharts that render and the coalesced, validated values.
+pub fn prepare_release(
+    chart: &Chart,
+    opts: &TemplateOptions,
+) -> Result<PreparedRelease, RenderError> {
     check_installable(chart)?;
     let kube_version = match &opts.kube_version {
         Some(text) => Some(KubeVersion::parse(text).map_err(RenderError)?),
@@ -90,13 +114,29 @@ pub fn render_release(chart: &Chart, opts: &TemplateOptions) -> Result<Release, 
         is_install: true,
         is_upgrade: false,
     };
-    // Templates parse while the subcharts to render and their values are worked
-    // out: neither needs the other until rendering starts.
-    let (ahead, prepared) = rayon::join(
-        || parse_ahead(chart, opts.helm),
-        || prepare(chart, opts, &capabilities),
-    );
-    let (chart, values) = prepared?;
+    let (chart, values) = prepare(chart, opts, &capabilities)?;
+    Ok(PreparedRelease {
+        chart,
+        values,
+        capabilities,
+        release,
+    })
+}
+
+/// Renders a prepared release with the templates parsed ahead
+/// ([`parse_ahead`](crate::engine::parse_ahead) or
+/// [`parse_ahead_files`](crate::engine::parse_ahead_files)).
+pub fn render_prepared(
+    prepared: PreparedRelease,
+    ahead: ParsedAhead,
+    opts: &TemplateOptions,
+) -> Result<Release, RenderError> {
+    let PreparedRelease {
+        chart,
+        values,
+        capabilities,
+        release,
+    } = prepared;
     let chart = &chart;
     let ctx = RenderContext {
         release: &release,

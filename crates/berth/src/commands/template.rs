@@ -5,7 +5,10 @@ use std::path::Path;
 use chart::strvals::{apply_set_flags, read_value_file, SetFlags};
 use chart::{Chart, HelmVersion};
 use gotmpl::Value;
-use render::{render_release, template_output, TemplateOptions};
+use render::{
+    parse_ahead_files, prepare_release, render_prepared, template_output, PreparedRelease,
+    TemplateOptions,
+};
 
 use crate::cli::TemplateArgs;
 
@@ -29,11 +32,7 @@ pub fn run(args: &TemplateArgs) -> Result<(), String> {
     let (Some(release_name), Some(chart_path)) = (&args.release, &args.chart) else {
         return Err("berth template needs both RELEASE and CHART".to_string());
     };
-    let chart = Chart::load(chart_path, helm).map_err(|e| e.to_string())?;
-    let installable = matches!(chart.metadata.chart_type.as_str(), "" | "application");
-    if chart.metadata.deprecated && installable {
-        eprintln!("{}", deprecation_warning(helm));
-    }
+    let files = Chart::read_files(chart_path).map_err(|e| e.to_string())?;
     let opts = TemplateOptions {
         release_name: release_name.clone(),
         namespace: args
@@ -50,7 +49,22 @@ pub fn run(args: &TemplateArgs) -> Result<(), String> {
         no_hooks: args.no_hooks,
         show_only: args.show_only.clone(),
     };
-    let release = render_release(&chart, &opts).map_err(|e| e.to_string())?;
+    // The templates parse while the chart is assembled from its files and the
+    // release is prepared: neither needs the other until rendering.
+    let (prepared, ahead) = rayon::join(
+        || -> Result<(Chart, PreparedRelease), String> {
+            let chart = Chart::from_files(files.clone(), helm).map_err(|e| e.to_string())?;
+            let installable = matches!(chart.metadata.chart_type.as_str(), "" | "application");
+            if chart.metadata.deprecated && installable {
+                eprintln!("{}", deprecation_warning(helm));
+            }
+            let prepared = prepare_release(&chart, &opts).map_err(|e| e.to_string())?;
+            Ok((chart, prepared))
+        },
+        || parse_ahead_files(&files, helm),
+    );
+    let (chart, prepared) = prepared?;
+    let release = render_prepared(prepared, ahead, &opts).map_err(|e| e.to_string())?;
     let output = template_output(&release, &opts).map_err(|e| e.to_string())?;
     crate::commands::write_stdout(&output)?;
     crate::commands::leave_to_exit((chart, opts, release, output));
