@@ -27,7 +27,6 @@ pub fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
-/// Writes a command's output to stdout.
 /// Leaves `value` unfreed: the command ends right after, and the kernel takes a
 /// process's memory back at once, where dropping a chart, its values and its
 /// parse trees walks every node of them.
@@ -35,6 +34,7 @@ pub(crate) fn leave_to_exit<T>(value: T) {
     std::mem::forget(value);
 }
 
+/// Writes a command's output to stdout.
 pub(crate) fn write_stdout(text: &str) -> Result<(), String> {
     std::io::stdout()
         .write_all(text.as_bytes())
