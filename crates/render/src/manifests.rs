@@ -201,24 +201,24 @@ pub fn sort_manifests(
     helm: HelmVersion,
 ) -> Result<Sorted, RenderError> {
     use rayon::prelude::*;
-    let documents: Vec<(&String, String)> = files
-        .iter()
+    // Files split and documents read in one parallel pass, in file order.
+    let documents: Vec<(&String, String, Result<Head, String>)> = files
+        .par_iter()
         .filter(|(path, content)| {
             !path.rsplit('/').next().is_some_and(|b| b.starts_with('_'))
                 && !content.trim().is_empty()
         })
-        .flat_map(|(path, content)| {
+        .flat_map_iter(|(path, content)| {
             goyaml::split::split_manifests(content)
                 .into_iter()
-                .map(move |document| (path, document))
+                .map(move |document| {
+                    let head = read_head(&document);
+                    (path, document, head)
+                })
         })
         .collect();
-    let heads: Vec<Result<Head, String>> = documents
-        .par_iter()
-        .map(|(_, document)| read_head(document))
-        .collect();
     let mut sorted = Sorted::default();
-    for ((path, document), head) in documents.into_iter().zip(heads) {
+    for (path, document, head) in documents {
         {
             let head = head.map_err(|e| RenderError(format!("YAML parse error on {path}: {e}")))?;
             let Some(hook_types) = head.annotations.get(HOOK_ANNOTATION).cloned() else {
