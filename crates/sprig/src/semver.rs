@@ -33,11 +33,65 @@ fn re(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap_or_else(|_| Regex::new("$^").expect("trivial pattern"))
 }
 
-static LOOSE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$",
-    )
-});
+/// What Masterminds' loose version pattern
+/// `^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-(IDENTS))?(\+(IDENTS))?$` (IDENTS being
+/// dot-separated runs of `[0-9A-Za-z-]`) captures: major, minor and patch (these
+/// two with their dot, or empty), prerelease and metadata (empty when absent).
+/// Each part is followed by a character the one before cannot take, so reading
+/// greedily finds the match the pattern does.
+fn loose_parts(v: &str) -> Option<[&str; 5]> {
+    let b = v.as_bytes();
+    let mut i = usize::from(b.first() == Some(&b'v'));
+    let digits = |from: usize| from + b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let major = i..digits(i);
+    if major.is_empty() {
+        return None;
+    }
+    i = major.end;
+    let mut dotted = [i..i, i..i];
+    for part in &mut dotted {
+        if b.get(i) == Some(&b'.') {
+            let end = digits(i + 1);
+            if end == i + 1 {
+                return None;
+            }
+            *part = i..end;
+            i = end;
+        } else {
+            *part = i..i;
+        }
+    }
+    let tagged = |marker: u8, i: &mut usize| -> Option<std::ops::Range<usize>> {
+        if b.get(*i) != Some(&marker) {
+            return Some(*i..*i);
+        }
+        let start = *i + 1;
+        let end = start
+            + b[start..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.'))
+                .count();
+        if b[start..end]
+            .split(|&c| c == b'.')
+            .any(|ident| ident.is_empty())
+        {
+            return None;
+        }
+        *i = end;
+        Some(start..end)
+    };
+    let pre = tagged(b'-', &mut i)?;
+    let metadata = tagged(b'+', &mut i)?;
+    (i == b.len()).then(|| {
+        [
+            &v[major],
+            &v[dotted[0].clone()],
+            &v[dotted[1].clone()],
+            &v[pre],
+            &v[metadata],
+        ]
+    })
+}
 static CONSTRAINT: LazyLock<Regex> =
     LazyLock::new(|| re(&format!(r"^{SPACE}*({OPS}){SPACE}*({CV}){SPACE}*$")));
 static RANGE: LazyLock<Regex> =
@@ -103,22 +157,13 @@ fn segment(s: &str) -> Result<u64, String> {
 impl Version {
     /// `semver.NewVersion` (coercing: `v1`, `1.2` and leading zeros are accepted).
     pub fn parse(v: &str) -> Result<Version, String> {
-        let caps = LOOSE.captures(v).ok_or(INVALID)?;
-        let group = |i: usize| caps.get(i).map_or("", |m| m.as_str());
+        let [major, minor, patch, pre, metadata] = loose_parts(v).ok_or(INVALID)?;
         let version = Version {
-            major: segment(group(1))?,
-            minor: if group(2).is_empty() {
-                0
-            } else {
-                segment(group(2))?
-            },
-            patch: if group(3).is_empty() {
-                0
-            } else {
-                segment(group(3))?
-            },
-            pre: group(5).to_string(),
-            metadata: group(8).to_string(),
+            major: segment(major)?,
+            minor: if minor.is_empty() { 0 } else { segment(minor)? },
+            patch: if patch.is_empty() { 0 } else { segment(patch)? },
+            pre: pre.to_string(),
+            metadata: metadata.to_string(),
             original: v.to_string(),
         };
         if !version.pre.is_empty() {
@@ -564,6 +609,41 @@ mod tests {
         Constraints::parse(c)
             .unwrap()
             .check(&Version::parse(v).unwrap())
+    }
+
+    /// Masterminds' loose version pattern, the one `loose_parts` reads by hand.
+    const LOOSE_PATTERN: &str = r"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$";
+
+    #[test]
+    fn loose_parts_capture_what_the_pattern_captures() {
+        let pattern = Regex::new(LOOSE_PATTERN).unwrap();
+        let alphabet = ['v', '0', '7', '.', '-', '+', 'a', 'Z', ' ', 'é'];
+        let mut texts = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..5 {
+            last = last
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(last.iter().cloned());
+        }
+        texts.extend(
+            [
+                "v1.2.3-rc.1+build.5",
+                "1.2.3--x",
+                "1.2.3-a..b",
+                "01.002.3",
+                "1.2.3.4",
+            ]
+            .map(String::from),
+        );
+        for text in &texts {
+            let expected = pattern.captures(text).map(|caps| {
+                let group = |i: usize| caps.get(i).map_or("", |m| m.as_str());
+                [group(1), group(2), group(3), group(5), group(8)]
+            });
+            assert_eq!(loose_parts(text), expected, "{text:?}");
+        }
     }
 
     #[test]
