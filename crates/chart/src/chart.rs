@@ -146,7 +146,7 @@ impl Chart {
         // Helm's order: the values file, the metadata, then the first subchart in
         // name order.
         let (values, loaded) = rayon::join(
-            || values_file.map(|f| load_values(&f.data()?, helm)),
+            || values_file.map(|f| load_values(&f, helm)),
             || -> Vec<Option<Result<Chart, LoadError>>> {
                 subcharts
                     .into_par_iter()
@@ -206,14 +206,16 @@ fn load_subchart(
 }
 
 /// A chart's `values.yaml`: Helm 4 merges every document, Helm 3 reads the first.
-fn load_values(bytes: &[u8], helm: HelmVersion) -> Result<Value, LoadError> {
+fn load_values(file: &ChartFile, helm: HelmVersion) -> Result<Value, LoadError> {
     let error = |message: String| LoadError::Metadata("values.yaml", message);
     let map = match helm {
+        // Text read as UTF-8 is taken as it is; other bytes are decoded lossily.
         HelmVersion::Helm4 => {
-            let text = String::from_utf8_lossy(bytes);
-            goyaml::helm::load_values(&text).map_err(|e| error(e.to_string()))?
+            goyaml::helm::load_values(&file.text()?).map_err(|e| error(e.to_string()))?
         }
-        HelmVersion::Helm3 => goyaml::helm::read_values(bytes).map_err(|e| error(e.to_string()))?,
+        HelmVersion::Helm3 => {
+            goyaml::helm::read_values(&file.data()?).map_err(|e| error(e.to_string()))?
+        }
     };
     Ok(values::from_data(&goyaml::Data::Map(map)))
 }
