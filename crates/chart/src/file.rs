@@ -66,9 +66,9 @@ impl ChartFile {
     /// The file at `path`, `len` bytes long when the chart was walked, read now
     /// and kept as text when it is UTF-8.
     pub fn read(name: String, path: &Path, len: u64) -> io::Result<ChartFile> {
-        let contents = match String::from_utf8(read_path(path, len)?) {
-            Ok(text) => Contents::Text(Arc::from(text)),
-            Err(bytes) => Contents::Loaded(Arc::from(bytes.into_bytes())),
+        let contents = match shared_text(read_path(path, len)?) {
+            Ok(text) => Contents::Text(text),
+            Err(bytes) => Contents::Loaded(bytes),
         };
         Ok(ChartFile { name, contents })
     }
@@ -103,9 +103,7 @@ impl ChartFile {
             Contents::Deferred(file) => file
                 .read
                 .get_or_init(|| {
-                    read_path(&file.path, file.len)
-                        .map(Arc::from)
-                        .map_err(|e| (e.kind(), e.to_string()))
+                    read_path(&file.path, file.len).map_err(|e| (e.kind(), e.to_string()))
                 })
                 .clone()
                 .map_err(|(kind, message)| LoadError::Io {
@@ -133,34 +131,49 @@ fn read_shared(mut input: impl Read, len: usize) -> io::Result<Arc<[u8]>> {
     let mut data: Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
     let buffer = Arc::get_mut(&mut data).ok_or_else(|| io::Error::other("shared buffer"))?;
     input.read_exact(buffer)?;
-    if data.starts_with(UTF8_BOM) {
-        data = Arc::from(&data[UTF8_BOM.len()..]);
-    }
-    Ok(data)
+    Ok(without_bom(data))
 }
 
-/// A file of `len` bytes (as its metadata said), its byte-order mark dropped. A
-/// regular file's read comes back short only at its end, so asking for one byte
-/// more than its size reads it in one call; a file that grew since is read on.
-fn read_path(path: &Path, len: u64) -> io::Result<Vec<u8>> {
+/// A file as big as its metadata said when the chart was listed, read straight
+/// into a shared buffer, its byte-order mark dropped. A regular file's read comes
+/// back short only at its end, so one call usually reads it all. A file listed
+/// as empty is read to its end, for file systems that give no sizes.
+fn read_path(path: &Path, len: u64) -> io::Result<Arc<[u8]>> {
     let mut file = fs::File::open(path)?;
+    if len == 0 {
+        let mut data = Vec::new();
+        file.read_to_end(&mut data)?;
+        return Ok(without_bom(Arc::from(data)));
+    }
     let len = usize::try_from(len).map_err(io::Error::other)?;
-    let mut data = vec![0u8; len + 1];
+    let mut data: Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
+    let buffer = Arc::get_mut(&mut data).ok_or_else(|| io::Error::other("shared buffer"))?;
     let mut filled = 0;
-    loop {
-        let read = file.read(&mut data[filled..])?;
-        filled += read;
-        if read == 0 || filled == len {
-            data.truncate(filled);
-            break;
-        }
-        if filled == data.len() {
-            file.read_to_end(&mut data)?;
-            break;
+    while filled < len {
+        match file.read(&mut buffer[filled..])? {
+            0 => break,
+            read => filled += read,
         }
     }
-    if data.starts_with(UTF8_BOM) {
-        data.drain(..UTF8_BOM.len());
+    if filled < len {
+        data = Arc::from(&data[..filled]);
     }
-    Ok(data)
+    Ok(without_bom(data))
+}
+
+fn without_bom(data: Arc<[u8]>) -> Arc<[u8]> {
+    match data.strip_prefix(UTF8_BOM) {
+        Some(rest) => Arc::from(rest),
+        None => data,
+    }
+}
+
+/// The bytes as shared text when they are UTF-8, without copying them.
+fn shared_text(bytes: Arc<[u8]>) -> Result<Arc<str>, Arc<[u8]>> {
+    if std::str::from_utf8(&bytes).is_err() {
+        return Err(bytes);
+    }
+    // SAFETY: `str` has the layout of `[u8]`, and the bytes were just checked
+    // to be UTF-8; the allocation passes whole from one `Arc` to the other.
+    Ok(unsafe { Arc::from_raw(Arc::into_raw(bytes) as *const str) })
 }
