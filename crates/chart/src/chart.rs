@@ -217,5 +217,5 @@ fn load_values(file: &ChartFile, helm: HelmVersion) -> Result<Value, LoadError> 
             goyaml::helm::read_values(&file.data()?).map_err(|e| error(e.to_string()))?
         }
     };
-    Ok(values::from_data(&goyaml::Data::Map(map)))
+    Ok(values::into_value(goyaml::Data::Map(map)))
 }

@@ -16,16 +16,21 @@ pub const GLOBAL_KEY: &str = "global";
 /// A values tree from the YAML/JSON data model: file numbers stay float64 and the
 /// integers of `--set` are int64.
 pub fn from_data(d: &Data) -> Value {
+    into_value(d.clone())
+}
+
+/// [`from_data`] taking the data, whose keys and strings move into the values.
+pub fn into_value(d: Data) -> Value {
     match d {
         Data::Null => Value::Nil,
-        Data::Bool(b) => Value::Bool(*b),
-        Data::Int(i) => Value::Int(*i, IntKind::Int64),
-        Data::Float(f) => Value::Float(*f),
-        Data::String(s) => Value::string(s.as_str()),
-        Data::List(items) => Value::list(items.iter().map(from_data).collect()),
+        Data::Bool(b) => Value::Bool(b),
+        Data::Int(i) => Value::Int(i, IntKind::Int64),
+        Data::Float(f) => Value::Float(f),
+        Data::String(s) => Value::string(s),
+        Data::List(items) => Value::list(items.into_iter().map(into_value).collect()),
         Data::Map(m) => Value::map(
-            m.iter()
-                .map(|(k, v)| (k.clone(), from_data(v)))
+            m.into_iter()
+                .map(|(k, v)| (k, into_value(v)))
                 .collect::<BTreeMap<_, _>>(),
         ),
     }
