@@ -44,16 +44,14 @@ pub fn new_table() -> Value {
 /// A copy sharing nothing with the original (Go's `copystructure.Copy`).
 pub fn deep_copy(v: &Value) -> Value {
     match v {
-        Value::Map(m) => Value::Map(
-            Map::new(
-                m.ty.clone(),
-                m.entries()
-                    .into_iter()
-                    .map(|(k, v)| (k, deep_copy(&v)))
-                    .collect(),
-            )
-            .into(),
-        ),
+        Value::Map(m) => {
+            let copied = m
+                .read()
+                .iter()
+                .map(|(k, v)| (k.clone(), deep_copy(v)))
+                .collect();
+            Value::Map(Map::new(m.ty.clone(), copied).into())
+        }
         Value::List(l) => {
             Value::List(List::new(l.elem.clone(), l.items.iter().map(deep_copy).collect()).into())
         }
@@ -270,14 +268,14 @@ fn coalesce_tables(dst: &Value, src: &Value, prefix: &str, merge: bool, warnings
     let (Some(dst_map), Some(src_map)) = (as_table(dst), as_table(src)) else {
         return;
     };
-    let src_non_nil: std::collections::BTreeSet<String> = src_map
-        .entries()
-        .into_iter()
-        .filter(|(_, v)| !v.is_nil())
-        .map(|(k, _)| k)
-        .collect();
+    // Keys null in `dst` become null in `src`; those `src` held a value for are
+    // the ones the null deletes.
+    let mut src_non_nil = std::collections::BTreeSet::new();
     for (key, val) in dst_map.entries() {
         if val.is_nil() {
+            if src_map.get(&key).is_some_and(|v| !v.is_nil()) {
+                src_non_nil.insert(key.clone());
+            }
             src_map.insert(key, Value::Nil);
         }
     }
