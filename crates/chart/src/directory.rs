@@ -52,17 +52,24 @@ pub fn load_dir_files(dir: &Path) -> Result<Vec<ChartFile>, LoadError> {
     read.into_iter().collect()
 }
 
+/// A chart file's path below the innermost subchart directory that holds it
+/// (every `charts/<name>/` in front taken off); `None` for an entry of `charts/`
+/// itself, such as a subchart archive.
+pub fn path_in_innermost_chart(path: &str) -> Option<&str> {
+    let mut inner = path;
+    while let Some(rest) = inner.strip_prefix("charts/") {
+        inner = rest.split_once('/')?.1;
+    }
+    Some(inner)
+}
+
 /// Whether a file is only ever read by templates (through `.Files`) or for
 /// `--include-crds`: anything but the chart's metadata, values, schema, templates
 /// and subchart archives, judged below the innermost chart directory.
 fn is_read_on_demand(name: &str) -> bool {
-    let mut inner = name;
-    while let Some(rest) = inner.strip_prefix("charts/") {
-        match rest.split_once('/') {
-            Some((_, below)) => inner = below,
-            None => return false,
-        }
-    }
+    let Some(inner) = path_in_innermost_chart(name) else {
+        return false;
+    };
     !(inner.starts_with("templates/")
         || inner.starts_with("charts/")
         || matches!(

@@ -151,14 +151,7 @@ pub fn parse_ahead_files(files: &[ChartFile], helm: HelmVersion) -> ParsedAhead 
 /// Whether a path in a chart names a template: `templates/...` below the chart
 /// root or below any depth of `charts/<name>/`.
 fn is_template_path(path: &str) -> bool {
-    let mut rest = path;
-    while let Some(inner) = rest.strip_prefix("charts/") {
-        match inner.split_once('/') {
-            Some((_, below)) => rest = below,
-            None => return false,
-        }
-    }
-    rest.starts_with("templates/")
+    chart::directory::path_in_innermost_chart(path).is_some_and(|p| p.starts_with("templates/"))
 }
 
 fn parse_found(found: Vec<TemplateFile>, helm: HelmVersion) -> ParsedAhead {
