@@ -124,6 +124,18 @@ fn is_alphanumeric(c: char) -> bool {
     c.is_alphabetic() || c.is_numeric()
 }
 
+/// The ASCII bytes that may be part of a word: letters, digits and `_`.
+const WORD_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = c == b'_' || c.is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
 fn has_left_trim_marker(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() >= 2 && b[0] == b'-' && is_space(b[1] as char)
@@ -249,28 +261,29 @@ impl<'a> Lexer<'a> {
     /// are ASCII.
     fn skip_alphanumerics(&mut self) {
         let bytes = self.input.as_bytes();
-        while let Some(&b) = bytes.get(self.pos) {
-            if b.is_ascii() {
-                if b != b'_' && !b.is_ascii_alphanumeric() {
-                    break;
-                }
-                self.pos += 1;
-                continue;
+        loop {
+            let mut pos = self.pos;
+            while pos < bytes.len() && WORD_BYTE[bytes[pos] as usize] {
+                pos += 1;
+            }
+            self.pos = pos;
+            if pos >= bytes.len() || bytes[pos].is_ascii() {
+                return;
             }
             match self.rest().chars().next() {
                 Some(c) if is_alphanumeric(c) => self.pos += c.len_utf8(),
-                _ => break,
+                _ => return,
             }
         }
     }
 
     /// The offset in the rest of the input of the next `{{`.
     fn find_left_delim(&self) -> Option<usize> {
-        let rest = self.rest();
+        let rest = self.rest().as_bytes();
         let mut from = 0;
-        while let Some(i) = rest[from..].find('{') {
+        while let Some(i) = memchr::memchr(b'{', &rest[from..]) {
             let at = from + i;
-            if rest[at..].starts_with(LEFT_DELIM) {
+            if rest.get(at + 1) == Some(&b'{') {
                 return Some(at);
             }
             from = at + 1;
@@ -381,7 +394,8 @@ impl<'a> Lexer<'a> {
 
     fn lex_comment(&mut self) -> State {
         self.pos += LEFT_COMMENT.len();
-        let Some(end) = self.rest().find(RIGHT_COMMENT) else {
+        let Some(end) = memchr::memmem::find(self.rest().as_bytes(), RIGHT_COMMENT.as_bytes())
+        else {
             return self.error("unclosed comment".into());
         };
         self.pos += end + RIGHT_COMMENT.len();
@@ -416,8 +430,13 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_inside_action(&mut self) -> State {
-        let (delim, _) = self.at_right_delim();
-        if delim {
+        // Only a brace or a space (before a trim marker) can start the right
+        // delimiter.
+        let may_close = match self.input.as_bytes().get(self.pos) {
+            Some(&b) => b == b'}' || is_space(b as char),
+            None => false,
+        };
+        if may_close && self.at_right_delim().0 {
             if self.paren_depth == 0 {
                 return State::RightDelim;
             }
@@ -559,12 +578,12 @@ impl<'a> Lexer<'a> {
 
     /// Whether a word ends here. Every terminator is ASCII, so bytes suffice.
     fn at_terminator(&self) -> bool {
-        let rest = &self.input.as_bytes()[self.pos..];
-        match rest.first() {
+        let bytes = self.input.as_bytes();
+        match bytes.get(self.pos) {
             None => true,
-            Some(&b) if is_space(b as char) => true,
-            Some(b'.' | b',' | b'|' | b':' | b')' | b'(') => true,
-            Some(_) => rest.starts_with(RIGHT_DELIM.as_bytes()),
+            Some(b' ' | b'\t' | b'\r' | b'\n' | b'.' | b',' | b'|' | b':' | b')' | b'(') => true,
+            Some(b'}') => bytes.get(self.pos + 1) == Some(&b'}'),
+            Some(_) => false,
         }
     }
 
@@ -613,7 +632,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_raw_quote(&mut self) -> State {
-        let Some(end) = self.rest().find('`') else {
+        let Some(end) = memchr::memchr(b'`', self.rest().as_bytes()) else {
             return self.error("unterminated raw quoted string".into());
         };
         self.pos += end + 1;

@@ -126,10 +126,10 @@ pub fn unquote(s: &str) -> Result<Cow<'_, str>, &'static str> {
     let body = &s[1..s.len() - 1];
     match quote {
         b'`' => {
-            if body.contains('`') {
-                return Err(INVALID_SYNTAX);
-            }
-            if body.contains('\r') {
+            if let Some(at) = memchr::memchr2(b'`', b'\r', body.as_bytes()) {
+                if body[at..].contains('`') {
+                    return Err(INVALID_SYNTAX);
+                }
                 return Ok(Cow::Owned(body.replace('\r', "")));
             }
             Ok(Cow::Borrowed(body))
