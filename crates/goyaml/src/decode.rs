@@ -252,6 +252,14 @@ fn scalar(tag: &str, value: &str, implicit: bool) -> Res<Outcome> {
     Ok(resolved)
 }
 
+/// An untagged scalar as go-yaml v2 decodes it into `interface{}`.
+pub(crate) fn untagged_scalar(value: String, implicit: bool) -> Res<Value> {
+    Ok(match scalar("", &value, implicit)? {
+        Outcome::Text => Value::String(value),
+        Outcome::Value(v) => v,
+    })
+}
+
 /// Go's `base64.StdEncoding.DecodeString` (line breaks ignored, padding required).
 pub(crate) fn decode_base64(s: &str) -> Option<Vec<u8>> {
     let clean: Vec<u8> = s.bytes().filter(|&b| b != b'\r' && b != b'\n').collect();

@@ -8,6 +8,7 @@
 //! * [`tree`]: ordered node trees with positions (manifests, Chart.yaml fields).
 //! * [`decode`]: go-yaml v2 decoding into [`Value`] (Go's `interface{}`).
 //! * [`split`]: document splitting for values files and rendered manifests.
+//! * [`head`]: a manifest's head (kind, name, annotations) read without its tree.
 //!
 //! This crate depends on no other berth crate; [`Data`] is its own value model.
 
@@ -17,6 +18,7 @@ mod emitter;
 pub mod encode;
 pub mod error;
 pub mod floatfmt;
+pub mod head;
 pub mod helm;
 pub mod json;
 mod parser;

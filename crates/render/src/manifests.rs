@@ -125,8 +125,22 @@ fn field<'a>(pairs: &'a [(Yaml, Yaml)], name: &str) -> Option<&'a Yaml> {
         .map(|(_, v)| v)
 }
 
-/// Reads a document's head as `yaml.Unmarshal` into Helm's `SimpleHead` does.
+/// Reads a document's head as `yaml.Unmarshal` into Helm's `SimpleHead` does:
+/// from the parser's events when they suffice, else from the decoded document.
 fn read_head(document: &str) -> Result<Head, String> {
+    match goyaml::head::read_simple_head(document.as_bytes()) {
+        Some(head) => Ok(Head {
+            api_version: head.api_version,
+            kind: head.kind,
+            name: head.name,
+            annotations: head.annotations.into_iter().collect(),
+        }),
+        None => decode_head(document),
+    }
+}
+
+/// The head read from the fully decoded document, with the decoder's errors.
+fn decode_head(document: &str) -> Result<Head, String> {
     let value = goyaml::decode::unmarshal(document.as_bytes(), false)
         .map_err(|e| goyaml::SigsError::YamlToJson(goyaml::ConvertError::Yaml(e)).to_string())?;
     // Keys that are numbers or booleans become the same text as `scalar_text`
@@ -268,4 +282,124 @@ pub fn sort_manifests(
     stable_sort_by_kind(order, &mut sorted.manifests, |m| m.head.kind.as_str());
     stable_sort_by_kind(order, &mut sorted.hooks, |h| h.kind.as_str());
     Ok(sorted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The event reader, where it answers, must answer as the full decoder.
+    fn agrees(document: &str) -> Option<Head> {
+        let fast = goyaml::head::read_simple_head(document.as_bytes()).map(|head| Head {
+            api_version: head.api_version,
+            kind: head.kind,
+            name: head.name,
+            annotations: head.annotations.into_iter().collect(),
+        });
+        if let Some(fast) = &fast {
+            assert_eq!(Ok(fast.clone()), decode_head(document), "{document:?}");
+        }
+        fast
+    }
+
+    fn head(kind: &str, name: &str, annotations: &[(&str, &str)]) -> Head {
+        Head {
+            api_version: "v1".into(),
+            kind: kind.into(),
+            name: name.into(),
+            annotations: annotations
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn plain_documents_are_read_from_events() {
+        let cases = [
+            (
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  annotations:\n    helm.sh/hook: pre-install\n    x: \"1\"\ndata:\n  k: v\n",
+                head("ConfigMap", "a", &[("helm.sh/hook", "pre-install"), ("x", "1")]),
+            ),
+            (
+                "{apiVersion: v1, kind: Secret, metadata: {name: s, annotations: {a: 1, b: true, c: ~, d: 1.50}}}",
+                head("Secret", "s", &[("a", "1"), ("b", "true"), ("c", ""), ("d", "1.5")]),
+            ),
+            (
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: first\nmetadata:\n  annotations: {a: b}\n",
+                head("Pod", "", &[("a", "b")]),
+            ),
+            (
+                "apiVersion: v1\nkind: [List]\nmetadata:\n  name: {x: 1}\n  annotations:\n    a: b\n    a: [c]\n    z: y\n",
+                head("", "", &[("z", "true")]),
+            ),
+            (
+                "apiVersion: v1\nkind: Service\nmetadata:\n  name: svc\n  1: one\n  true: yes\nspec:\n  ports:\n  - {port: 80, 2.5: x}\n",
+                head("Service", "svc", &[]),
+            ),
+            (
+                "apiVersion: v1\nkind: Pod\nmetadata: {name: a, annotations: {x: z}}\nmetadata: {name: b}\n",
+                head("Pod", "b", &[]),
+            ),
+            ("apiVersion: v1\nkind: 12\nmetadata: n\n", head("12", "", &[])),
+        ];
+        for (document, want) in cases {
+            assert_eq!(agrees(document), Some(want), "{document:?}");
+        }
+        for empty in [
+            "",
+            "# only a comment\n",
+            "---\n",
+            "just text\n",
+            "- a\n- b\n",
+        ] {
+            assert_eq!(agrees(empty), Some(Head::default()), "{empty:?}");
+        }
+    }
+
+    #[test]
+    fn documents_the_decoder_must_judge_are_left_to_it() {
+        let cases = [
+            "kind: &k Pod\nmetadata: {name: *k}\n",
+            "kind: !!str Pod\n",
+            "base: &b {kind: Pod}\n<<: *b\n",
+            "kind: Pod\nmetadata:\n  ~: x\n",
+            "kind: Pod\nspec:\n  ? [a]\n  : b\n",
+            "kind: Pod\nspec: {18446744073709551615: x}\n",
+            "kind: Pod\nmetadata:\n  annotations: {1: a}\n",
+            "kind: Pod\nmetadata: [\n",
+            "kind: Pod\n  bad: indent\n",
+        ];
+        for document in cases {
+            assert_eq!(agrees(document), None, "{document:?}");
+        }
+    }
+
+    /// Every document helm 4 rendered for the shared corpus reads the same
+    /// from events as decoded.
+    #[test]
+    fn corpus_manifests_read_alike() {
+        let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/corpus/golden/helm4");
+        let Ok(entries) = std::fs::read_dir(&golden) else {
+            println!("corpus not found at {}: skipping", golden.display());
+            return;
+        };
+        let (mut read, mut left) = (0, 0);
+        for entry in entries {
+            let path = entry.expect("corpus entry").path();
+            if path.extension().is_none_or(|e| e != "yaml") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("golden output is text");
+            for document in goyaml::split::split_manifests(&text) {
+                match agrees(&document) {
+                    Some(_) => read += 1,
+                    None => left += 1,
+                }
+            }
+        }
+        println!("{read} documents read from events, {left} left to the decoder");
+        assert!(read > 10 * left, "{read} read from events, {left} not");
+    }
 }
