@@ -1,6 +1,7 @@
 //! The berth command line: parses arguments, runs the chosen command, and renders
 //! any failure for humans as `Error: ...` on stderr with a non-zero exit.
 
+mod allocator;
 mod cli;
 mod commands;
 
@@ -11,7 +12,7 @@ use clap::Parser;
 /// Rendering allocates many small values; mimalloc serves them several times
 /// faster than the system allocator, and musl's in particular.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: allocator::Mimalloc = allocator::Mimalloc;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
