@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::object::Object;
@@ -221,10 +220,9 @@ pub struct Map {
     /// For a named map type with methods (such as Helm's `.Files`): the object
     /// that answers its methods.
     pub methods: Option<Arc<dyn Object>>,
-    /// Set by [`Map::hold_writes`]: writes are then dropped and raise this flag,
-    /// which is how a caller running templates in parallel learns that they
-    /// tried to change shared data, with that data left as it was.
-    held: RwLock<Option<Arc<AtomicBool>>>,
+    /// When the map was made, for [`crate::hold::WriteHold`]: writes to maps
+    /// made before a hold began are dropped under it.
+    born: u64,
 }
 
 /// The maker of a deferred map's entries, and whether it has run.
@@ -253,7 +251,7 @@ impl Map {
             entries: RwLock::new(entries),
             deferred: None,
             methods: None,
-            held: RwLock::new(None),
+            born: crate::hold::generation_now(),
         }
     }
 
@@ -272,7 +270,7 @@ impl Map {
                 made: OnceLock::new(),
             }),
             methods: Some(methods),
-            held: RwLock::new(None),
+            born: crate::hold::generation_now(),
         }
     }
 
@@ -285,26 +283,9 @@ impl Map {
         }
     }
 
-    /// Until [`Map::release_writes`], writes to this map are dropped and raise
-    /// `flag`.
-    pub fn hold_writes(&self, flag: &Arc<AtomicBool>) {
-        *self.held.write().unwrap_or_else(|e| e.into_inner()) = Some(flag.clone());
-    }
-
-    /// Writes apply again.
-    pub fn release_writes(&self) {
-        *self.held.write().unwrap_or_else(|e| e.into_inner()) = None;
-    }
-
-    /// Whether writes are held; if so the holder's flag is raised.
+    /// Whether a write must be dropped, a hold being in force over this map.
     fn writes_held(&self) -> bool {
-        match self.held.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
-            Some(flag) => {
-                flag.store(true, Ordering::Relaxed);
-                true
-            }
-            None => false,
-        }
+        crate::hold::blocks_write(self.born)
     }
 
     /// A map of a named type whose methods `methods` answers.
@@ -318,7 +299,7 @@ impl Map {
             entries: RwLock::new(entries),
             deferred: None,
             methods: Some(methods),
-            held: RwLock::new(None),
+            born: crate::hold::generation_now(),
         }
     }
 

@@ -7,13 +7,12 @@
 //! multi-line trace or Helm 3's single line).
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use chart::{Chart, ChartFile, HelmVersion};
 use gotmpl::{
-    ErrorSource, ExecError, GoType, Map, MissingKey, ParseError, ParsedFile, Templates, Value,
+    ErrorSource, ExecError, Map, MissingKey, ParseError, ParsedFile, Templates, Value, WriteHold,
 };
 
 use crate::capabilities::Capabilities;
@@ -224,33 +223,25 @@ fn render_in_parallel(
     to_run: &[&String],
 ) -> Option<Result<BTreeMap<String, String>, RenderError>> {
     use rayon::prelude::*;
-    let wrote = Arc::new(AtomicBool::new(false));
-    let mut held = HeldWrites::default();
-    for r in renderables.values() {
-        held.hold_within(&Value::Map(r.objects.clone()), &wrote);
-    }
-    // Each file gets its own top-level map for `.Template`, held too: a write to
-    // `.` is a write to data the chart's other files share.
+    // Each file gets its own top-level map for `.Template`, made before the
+    // hold so that it is held too: a write to `.` is a write to data the
+    // chart's other files share.
     let file_objects: Vec<Value> = to_run
         .iter()
         .map(|name| {
             let r = &renderables[name.as_str()];
-            let objects = Arc::new(Map::new(
-                gotmpl::MapType::interface(),
-                r.objects.read().clone(),
-            ));
+            let objects = Map::new(gotmpl::MapType::interface(), r.objects.read().clone());
             objects.insert("Template", template_value(name, &r.base_path, ctx.helm));
-            held.hold(objects.clone(), &wrote);
-            Value::Map(objects)
+            Value::Map(Arc::new(objects))
         })
         .collect();
+    let hold = WriteHold::begin();
     let outputs: Vec<Result<String, RenderError>> = to_run
         .par_iter()
         .zip(file_objects.par_iter())
-        .map(|(name, objects)| execute(templates, name, objects, ctx))
+        .map(|(name, objects)| hold.run(|| execute(templates, name, objects, ctx)))
         .collect();
-    drop(held);
-    if wrote.load(Ordering::Relaxed) {
+    if hold.tried_to_write() {
         return None;
     }
     let mut rendered = BTreeMap::new();
@@ -280,71 +271,6 @@ fn execute(
             }
         })
         .map_err(|e| reformat_exec_error(name, &e, ctx.helm))
-}
-
-/// Maps whose writes are held for a parallel run; released when dropped.
-#[derive(Default)]
-struct HeldWrites {
-    maps: Vec<Arc<Map>>,
-    seen: HashSet<*const Map>,
-}
-
-impl HeldWrites {
-    fn hold(&mut self, map: Arc<Map>, flag: &Arc<AtomicBool>) -> bool {
-        if !self.seen.insert(Arc::as_ptr(&map)) {
-            return false;
-        }
-        map.hold_writes(flag);
-        self.maps.push(map);
-        true
-    }
-
-    /// Holds the writes of every map reachable from `value`.
-    fn hold_within(&mut self, value: &Value, flag: &Arc<AtomicBool>) {
-        match value {
-            Value::Map(map) => {
-                if !self.hold(map.clone(), flag) {
-                    return;
-                }
-                // Entries that cannot hold maps (`.Files` holds bytes) need no
-                // look, and reading them would read every file of the chart.
-                if !may_hold_maps(&map.ty.elem) {
-                    return;
-                }
-                for child in map.read().values() {
-                    self.hold_within(child, flag);
-                }
-            }
-            Value::List(list) => {
-                for item in &list.items {
-                    self.hold_within(item, flag);
-                }
-            }
-            Value::Object(object) => {
-                for (_, field) in object.fields() {
-                    self.hold_within(&field, flag);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-impl Drop for HeldWrites {
-    fn drop(&mut self) {
-        for map in &self.maps {
-            map.release_writes();
-        }
-    }
-}
-
-/// Whether a value of Go type `ty` can contain a map.
-fn may_hold_maps(ty: &GoType) -> bool {
-    match ty {
-        GoType::Interface | GoType::Map(..) | GoType::Named(_) => true,
-        GoType::Slice(elem) => may_hold_maps(elem),
-        _ => false,
-    }
 }
 
 /// Every template file of the chart and its subcharts with the objects it sees.
@@ -426,12 +352,13 @@ fn collect(
 
 /// Helm's `sortTemplates`: deepest paths first, then reverse lexical order.
 fn parse_order(renderables: &BTreeMap<String, Renderable>) -> Vec<String> {
-    let mut names: Vec<String> = renderables.keys().cloned().collect();
-    names.sort_by(|a, b| {
-        let depth = |s: &str| s.matches('/').count();
-        depth(b).cmp(&depth(a)).then_with(|| b.cmp(a))
-    });
+    let mut names: Vec<(usize, &String)> = renderables
+        .keys()
+        .map(|name| (name.bytes().filter(|&b| b == b'/').count(), name))
+        .collect();
     names
+        .sort_unstable_by(|(depth_a, a), (depth_b, b)| depth_b.cmp(depth_a).then_with(|| b.cmp(a)));
+    names.into_iter().map(|(_, name)| name.clone()).collect()
 }
 
 /// Helm's `cleanupParseError`.
