@@ -1,6 +1,7 @@
 //! `bench`: berth and the reference helm 4 side by side in one run, on the largest
-//! corpus charts and on every corpus case: wall time (best of several runs) and
-//! peak resident memory of each process.
+//! corpus charts and on every corpus case: wall time (best of several runs, and
+//! for single charts also the median of runs taken in turns) and peak resident
+//! memory of each process.
 
 use std::path::{Path, PathBuf};
 
@@ -75,22 +76,63 @@ fn best_of_with(
     cwd: &Path,
     env: &[(&str, PathBuf)],
 ) -> Result<Cost, String> {
-    let mut best: Option<Cost> = None;
-    for _ in 0..runs {
-        let cost = measure_with(program, args, cwd, env)?;
-        best = Some(match best {
-            Some(b) if b.wall <= cost.wall => Cost {
-                peak_rss_kib: b.peak_rss_kib.max(cost.peak_rss_kib),
-                ..b
-            },
-            Some(b) => Cost {
-                peak_rss_kib: b.peak_rss_kib.max(cost.peak_rss_kib),
-                ..cost
-            },
-            None => cost,
-        });
+    let costs = (0..runs)
+        .map(|_| measure_with(program, args, cwd, env))
+        .collect::<Result<Vec<Cost>, String>>()?;
+    best(&costs)
+}
+
+/// The fastest run, with the highest peak memory of all the runs.
+fn best(costs: &[Cost]) -> Result<Cost, String> {
+    let fastest = costs
+        .iter()
+        .min_by_key(|c| c.wall)
+        .ok_or_else(|| "no runs".to_string())?;
+    Ok(Cost {
+        peak_rss_kib: costs.iter().map(|c| c.peak_rss_kib).max().unwrap_or(0),
+        ..*fastest
+    })
+}
+
+/// The median wall time of some runs.
+fn median(costs: &[Cost]) -> Duration {
+    let mut walls: Vec<Duration> = costs.iter().map(|c| c.wall).collect();
+    walls.sort();
+    walls.get(walls.len() / 2).copied().unwrap_or_default()
+}
+
+/// Runs of berth, and of helm after every third, on one case: taken in turns,
+/// both meet the same machine state, which on a shared machine drifts by tens
+/// of percent within a minute. Prints the row (best runs) and the medians.
+fn head_to_head(
+    name: &str,
+    berth: &Path,
+    helm: Option<&Path>,
+    args: &[String],
+    cwd: &Path,
+) -> Result<(), String> {
+    const BERTH_RUNS: usize = 15;
+    let mut ours = Vec::new();
+    let mut theirs = Vec::new();
+    for run in 0..BERTH_RUNS {
+        ours.push(measure(berth, args, cwd)?);
+        if let Some(helm) = helm.filter(|_| run % 3 == 0) {
+            theirs.push(measure(helm, args, cwd)?);
+        }
     }
-    best.ok_or_else(|| "no runs".to_string())
+    let helm_best = helm.map(|_| best(&theirs)).transpose()?;
+    print_row(name, best(&ours)?, helm_best);
+    if helm.is_some() {
+        let (ours, theirs) = (median(&ours), median(&theirs));
+        println!(
+            "{:<48} {:>16.1} ms {:>27.1} ms {:>7.1}x",
+            "  (medians)",
+            ours.as_secs_f64() * 1000.0,
+            theirs.as_secs_f64() * 1000.0,
+            theirs.as_secs_f64() / ours.as_secs_f64().max(1e-9)
+        );
+    }
+    Ok(())
 }
 
 fn template_args(chart: &Path, values: Option<&Path>, helm3: bool) -> Vec<String> {
@@ -153,28 +195,25 @@ pub fn run(root: &Path, helm: &Path) -> Result<(), String> {
     if let Some(stack) = assemble_kube_prometheus_stack(&corpus, assembled.path())? {
         let mut args = template_args(&stack, None, false);
         args.extend(["--set".to_string(), "grafana.enabled=false".to_string()]);
-        let ours = best_of(5, &berth, &args, root)?;
-        let theirs = match &helm {
-            Some(h) => {
-                let same = same_output(&berth, h, &args, root)?;
-                println!("kube-prometheus-stack (assembled): berth's output is {same} to helm's");
-                Some(best_of(3, h, &args, root)?)
-            }
-            None => None,
-        };
-        print_row("kube-prometheus-stack (assembled)", ours, theirs);
+        if let Some(h) = &helm {
+            let same = same_output(&berth, h, &args, root)?;
+            println!("kube-prometheus-stack (assembled): berth's output is {same} to helm's");
+        }
+        head_to_head(
+            "kube-prometheus-stack (assembled)",
+            &berth,
+            helm.as_deref(),
+            &args,
+            root,
+        )?;
     }
     for name in ["bitnami-kube-prometheus", "grafana-loki", "bitnami-airflow"] {
         let chart = corpus.join("charts").join(name);
         if !chart.is_dir() {
             continue;
         }
-        let ours = best_of(5, &berth, &template_args(&chart, None, false), root)?;
-        let theirs = match &helm {
-            Some(h) => Some(best_of(3, h, &template_args(&chart, None, false), root)?),
-            None => None,
-        };
-        print_row(name, ours, theirs);
+        let args = template_args(&chart, None, false);
+        head_to_head(name, &berth, helm.as_deref(), &args, root)?;
     }
     let cases: Vec<(PathBuf, Option<PathBuf>)> = std::fs::read_to_string(corpus.join("cases.tsv"))
         .map_err(|e| e.to_string())?
