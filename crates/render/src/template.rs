@@ -226,7 +226,20 @@ pub fn template_output(release: &Release, opts: &TemplateOptions) -> Result<Stri
                 .iter()
                 .map(|m| (&m.source, &m.content)),
         );
-    let mut manifest = String::new();
+    let documents: Vec<(&String, &String)> = documents.collect();
+    let hooks_len: usize = release
+        .sorted
+        .hooks
+        .iter()
+        .map(|h| h.source.len() + h.manifest.len() + DOCUMENT_FRAMING)
+        .sum();
+    let documents_len: usize = documents
+        .iter()
+        .map(|(source, content)| source.len() + content.len() + DOCUMENT_FRAMING)
+        .sum();
+    // Sized once for everything, hooks included: growing the string as it
+    // fills copied the output over and over into new pages.
+    let mut manifest = String::with_capacity(documents_len + hooks_len + 1);
     for (source, content) in documents {
         push_document(&mut manifest, source, content);
     }
@@ -249,6 +262,9 @@ pub fn template_output(release: &Release, opts: &TemplateOptions) -> Result<Stri
     }
     show_only(&out, &opts.show_only)
 }
+
+/// The bytes [`push_document`] adds around a document's source and content.
+const DOCUMENT_FRAMING: usize = "---\n# Source: \n\n".len();
 
 /// Appends `---`, the `# Source:` line and the document.
 fn push_document(out: &mut String, source: &str, content: &str) {
