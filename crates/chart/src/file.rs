@@ -128,7 +128,7 @@ impl ChartFile {
 
 /// `len` bytes of `input` in a shared buffer, a byte-order mark dropped.
 fn read_shared(mut input: impl Read, len: usize) -> io::Result<Arc<[u8]>> {
-    let mut data: Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
+    let mut data = zeroed_shared(len);
     let buffer = Arc::get_mut(&mut data).ok_or_else(|| io::Error::other("shared buffer"))?;
     input.read_exact(buffer)?;
     Ok(without_bom(data))
@@ -146,7 +146,7 @@ fn read_path(path: &Path, len: u64) -> io::Result<Arc<[u8]>> {
         return Ok(without_bom(Arc::from(data)));
     }
     let len = usize::try_from(len).map_err(io::Error::other)?;
-    let mut data: Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
+    let mut data = zeroed_shared(len);
     let buffer = Arc::get_mut(&mut data).ok_or_else(|| io::Error::other("shared buffer"))?;
     let mut filled = 0;
     while filled < len {
@@ -159,6 +159,14 @@ fn read_path(path: &Path, len: u64) -> io::Result<Arc<[u8]>> {
         data = Arc::from(&data[..filled]);
     }
     Ok(without_bom(data))
+}
+
+/// A shared buffer of `len` zero bytes, asked of the allocator as zeroed
+/// memory: fresh pages from the kernel are zero already, so a large buffer is
+/// not written twice (cleared, then read into).
+fn zeroed_shared(len: usize) -> Arc<[u8]> {
+    // SAFETY: every bit pattern, zero included, is a valid `u8`.
+    unsafe { Arc::<[u8]>::new_zeroed_slice(len).assume_init() }
 }
 
 fn without_bom(data: Arc<[u8]>) -> Arc<[u8]> {
