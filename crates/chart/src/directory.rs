@@ -1,10 +1,18 @@
 //! Chart directories: every file below the chart root in lexical order, minus what
 //! `.helmignore` (and Helm's default rule) ignores, following symbolic links as Helm
 //! does but refusing any that lead outside the chart.
+//!
+//! Directories are listed, and their files looked at and opened, through open
+//! directory handles, so that each name is resolved from its directory rather
+//! than from the file system's root: for a chart's deep template paths, those
+//! repeated walks were most of the kernel's work in reading a chart.
 
 use std::fs;
+use std::io;
 
 use rayon::prelude::*;
+use rustix::fd::{BorrowedFd, OwnedFd};
+use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags};
 use std::path::{Path, PathBuf};
 
 use crate::archive::MAX_DECOMPRESSED_FILE_SIZE;
@@ -34,22 +42,35 @@ pub fn load_dir_files(dir: &Path) -> Result<Vec<ChartFile>, LoadError> {
         }
     };
     rules.add_defaults();
-    let found = walk(&root, &root, "", &rules)?;
-    // Reading is most of the cost of a large chart; files are read in parallel
-    // and the first failure in path order is reported.
-    let read: Vec<Result<ChartFile, LoadError>> = found
-        .into_par_iter()
-        .map(|file| {
-            if is_read_on_demand(&file.name) {
-                return Ok(ChartFile::deferred(file.name, file.target, file.len));
-            }
-            ChartFile::read(file.name, &file.target, file.len).map_err(|source| LoadError::Io {
-                path: file.path,
-                source,
-            })
-        })
-        .collect();
-    read.into_iter().collect()
+    let root_handle = open_directory(&root).map_err(io(&root))?;
+    walk(&root, &root, root_handle, "", &rules)
+}
+
+fn open_directory(path: &Path) -> io::Result<OwnedFd> {
+    Ok(rustix::fs::open(
+        path,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?)
+}
+
+fn open_directory_in(directory: BorrowedFd, name: &str) -> io::Result<OwnedFd> {
+    Ok(rustix::fs::openat(
+        directory,
+        name,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?)
+}
+
+fn open_in(directory: BorrowedFd, name: &str) -> io::Result<fs::File> {
+    let fd = rustix::fs::openat(
+        directory,
+        name,
+        OFlags::RDONLY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    Ok(fs::File::from(fd))
 }
 
 /// A chart file's path below the innermost subchart directory that holds it
@@ -83,38 +104,100 @@ fn is_read_on_demand(name: &str) -> bool {
         ))
 }
 
-/// A file the walk found: where it is, its chart path and its size.
+/// A file the walk found: where it is, its chart path and its size, and, unless
+/// a link led to it (then it is opened by its path), its name in the directory
+/// being walked.
 struct FoundFile {
     path: PathBuf,
     target: PathBuf,
     name: String,
     len: u64,
+    name_in_directory: Option<String>,
 }
 
 /// What a directory holds that the chart keeps: a file, or a directory to walk.
 enum Found {
     File(FoundFile),
-    Directory { target: PathBuf, relative: String },
+    Directory {
+        path: PathBuf,
+        relative: String,
+        /// Its name in the directory being walked; `None` when a link led to
+        /// it, and it is opened by its path.
+        name_in_directory: Option<String>,
+    },
 }
 
-/// The files below `dir`, in path order. Subdirectories are walked in parallel;
-/// the first failure in path order is reported.
-fn walk(root: &Path, dir: &Path, prefix: &str, rules: &Rules) -> Result<Vec<FoundFile>, LoadError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| LoadError::Io { path, source }
-    };
-    let mut entries: Vec<(String, fs::FileType)> = fs::read_dir(dir)
-        .map_err(io(dir))?
-        .map(|entry| {
-            entry.and_then(|e| Ok((e.file_name().to_string_lossy().into_owned(), e.file_type()?)))
-        })
-        .collect::<Result<_, _>>()
-        .map_err(io(dir))?;
+/// What a directory entry is, as its listing tells (or a look at it, on file
+/// systems whose listings do not say).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EntryKind {
+    File,
+    Directory,
+    Link,
+    Other,
+}
+
+impl EntryKind {
+    fn of(file_type: FileType) -> EntryKind {
+        match file_type {
+            FileType::RegularFile => EntryKind::File,
+            FileType::Directory => EntryKind::Directory,
+            FileType::Symlink => EntryKind::Link,
+            _ => EntryKind::Other,
+        }
+    }
+}
+
+/// The entries of the directory `listing` reads, names sorted, `.` and `..`
+/// left out.
+fn list(listing: &mut Dir) -> io::Result<Vec<(String, EntryKind)>> {
+    let mut entries = Vec::new();
+    while let Some(entry) = listing.read() {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy();
+        if name == "." || name == ".." {
+            continue;
+        }
+        let kind = match entry.file_type() {
+            FileType::Unknown => {
+                let stat = rustix::fs::statat(
+                    listing.fd()?,
+                    entry.file_name(),
+                    AtFlags::SYMLINK_NOFOLLOW,
+                )?;
+                EntryKind::of(FileType::from_raw_mode(stat.st_mode))
+            }
+            known => EntryKind::of(known),
+        };
+        entries.push((name.into_owned(), kind));
+    }
     entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(entries)
+}
+
+/// The files below the directory at `dir`, open as `opened`, in path order,
+/// read unless they are read on demand. Entries are handled in parallel (a
+/// directory is opened only when its turn comes, so few are open at once); the
+/// first failure in path order is reported.
+fn walk(
+    root: &Path,
+    dir: &Path,
+    opened: OwnedFd,
+    prefix: &str,
+    rules: &Rules,
+) -> Result<Vec<ChartFile>, LoadError> {
+    let failed = |source: io::Error| LoadError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut listing = Dir::new(opened).map_err(|e| failed(e.into()))?;
+    let entries = list(&mut listing).map_err(failed)?;
+    // The listing's own descriptor: names are only resolved from it, which
+    // its read position does not affect.
+    let handle = listing.fd().map_err(|e| failed(e.into()))?;
     let mut found: Vec<Result<Found, LoadError>> = Vec::new();
-    for (name, file_type) in entries {
-        match entry(root, dir, prefix, rules, name, file_type) {
+    for (name, kind) in entries {
+        match entry(root, dir, handle, prefix, rules, name, kind) {
             Ok(Some(kept)) => found.push(Ok(kept)),
             Ok(None) => {}
             Err(e) => {
@@ -123,31 +206,60 @@ fn walk(root: &Path, dir: &Path, prefix: &str, rules: &Rules) -> Result<Vec<Foun
             }
         }
     }
-    let below: Vec<Result<Vec<FoundFile>, LoadError>> = found
-        .par_iter()
-        .map(|kept| match kept {
-            Ok(Found::Directory { target, relative }) => walk(root, target, relative, rules),
-            _ => Ok(Vec::new()),
+    let below: Vec<Result<Vec<ChartFile>, LoadError>> = found
+        .into_par_iter()
+        .map(|kept| match kept? {
+            Found::Directory {
+                path,
+                relative,
+                name_in_directory,
+            } => {
+                let opened = match &name_in_directory {
+                    Some(name) => open_directory_in(handle, name),
+                    None => open_directory(&path),
+                };
+                let inner = opened.map_err(|source| LoadError::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+                walk(root, &path, inner, &relative, rules)
+            }
+            Found::File(file) => read_found(handle, file).map(|file| vec![file]),
         })
         .collect();
     let mut files = Vec::new();
-    for (kept, below) in found.into_iter().zip(below) {
-        match kept? {
-            Found::File(file) => files.push(file),
-            Found::Directory { .. } => files.extend(below?),
-        }
+    for below in below {
+        files.extend(below?);
     }
     Ok(files)
+}
+
+/// A found file, read now or, if only templates ever read it, on demand.
+fn read_found(directory: BorrowedFd, file: FoundFile) -> Result<ChartFile, LoadError> {
+    if is_read_on_demand(&file.name) {
+        return Ok(ChartFile::deferred(file.name, file.target, file.len));
+    }
+    let opened = match &file.name_in_directory {
+        Some(name) => open_in(directory, name),
+        None => fs::File::open(&file.target),
+    };
+    opened
+        .and_then(|opened| ChartFile::read_open(file.name, opened, file.len))
+        .map_err(|source| LoadError::Io {
+            path: file.path,
+            source,
+        })
 }
 
 /// One entry of a directory: kept, ignored (`None`) or refused.
 fn entry(
     root: &Path,
     dir: &Path,
+    handle: BorrowedFd,
     prefix: &str,
     rules: &Rules,
     name: String,
-    file_type: fs::FileType,
+    kind: EntryKind,
 ) -> Result<Option<Found>, LoadError> {
     let path = dir.join(&name);
     let relative = if prefix.is_empty() {
@@ -155,30 +267,65 @@ fn entry(
     } else {
         format!("{prefix}/{name}")
     };
-    // The directory listing tells links and directories apart without a system
-    // call per entry; a link is followed and must stay in the chart.
-    let target = if file_type.is_symlink() {
-        resolve_link(root, &path)?
-    } else {
-        path.clone()
+    let failed = |source: io::Error| LoadError::Io {
+        path: path.clone(),
+        source,
     };
-    if file_type.is_dir() || (file_type.is_symlink() && target.is_dir()) {
+    // A link is followed and must stay in the chart; what it leads to is
+    // opened by its path.
+    if kind == EntryKind::Link {
+        let target = resolve_link(root, &path)?;
+        let meta = fs::metadata(&target).map_err(failed)?;
+        if meta.is_dir() {
+            if rules.ignores(&relative, true) {
+                return Ok(None);
+            }
+            return Ok(Some(Found::Directory {
+                path: target,
+                relative,
+                name_in_directory: None,
+            }));
+        }
+        if rules.ignores(&relative, false) {
+            return Ok(None);
+        }
+        if !meta.is_file() {
+            return Err(LoadError::IrregularFile(path));
+        }
+        return kept_file(path, target, relative, name, meta.len(), None);
+    }
+    if kind == EntryKind::Directory {
         if rules.ignores(&relative, true) {
             return Ok(None);
         }
-        return Ok(Some(Found::Directory { target, relative }));
+        return Ok(Some(Found::Directory {
+            path,
+            relative,
+            name_in_directory: Some(name),
+        }));
     }
     if rules.ignores(&relative, false) {
         return Ok(None);
     }
-    let meta = fs::metadata(&target).map_err(|source| LoadError::Io {
-        path: path.clone(),
-        source,
-    })?;
-    if !meta.is_file() {
+    if kind != EntryKind::File {
         return Err(LoadError::IrregularFile(path));
     }
-    if meta.len() > MAX_DECOMPRESSED_FILE_SIZE {
+    let stat = rustix::fs::statat(handle, name.as_str(), AtFlags::SYMLINK_NOFOLLOW)
+        .map_err(|e| failed(e.into()))?;
+    let len = u64::try_from(stat.st_size).unwrap_or(0);
+    kept_file(path.clone(), path, relative, name.clone(), len, Some(name))
+}
+
+/// A file the chart keeps, unless it is larger than Helm accepts.
+fn kept_file(
+    path: PathBuf,
+    target: PathBuf,
+    relative: String,
+    name: String,
+    len: u64,
+    name_in_directory: Option<String>,
+) -> Result<Option<Found>, LoadError> {
+    if len > MAX_DECOMPRESSED_FILE_SIZE {
         return Err(LoadError::DirFileTooLarge {
             name,
             limit: MAX_DECOMPRESSED_FILE_SIZE,
@@ -188,7 +335,8 @@ fn entry(
         path,
         target,
         name: relative,
-        len: meta.len(),
+        len,
+        name_in_directory,
     })))
 }
 

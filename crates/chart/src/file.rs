@@ -63,10 +63,10 @@ impl ChartFile {
         })
     }
 
-    /// The file at `path`, `len` bytes long when the chart was walked, read now
-    /// and kept as text when it is UTF-8.
-    pub fn read(name: String, path: &Path, len: u64) -> io::Result<ChartFile> {
-        let contents = match shared_text(read_path(path, len)?) {
+    /// The open `file`, `len` bytes long when the chart was walked, read now and
+    /// kept as text when it is UTF-8.
+    pub fn read_open(name: String, file: fs::File, len: u64) -> io::Result<ChartFile> {
+        let contents = match shared_text(read_file(file, len)?) {
             Ok(text) => Contents::Text(text),
             Err(bytes) => Contents::Loaded(bytes),
         };
@@ -139,7 +139,11 @@ fn read_shared(mut input: impl Read, len: usize) -> io::Result<Arc<[u8]>> {
 /// back short only at its end, so one call usually reads it all. A file listed
 /// as empty is read to its end, for file systems that give no sizes.
 fn read_path(path: &Path, len: u64) -> io::Result<Arc<[u8]>> {
-    let mut file = fs::File::open(path)?;
+    read_file(fs::File::open(path)?, len)
+}
+
+/// [`read_path`] of a file already open.
+fn read_file(mut file: fs::File, len: u64) -> io::Result<Arc<[u8]>> {
     if len == 0 {
         let mut data = Vec::new();
         file.read_to_end(&mut data)?;
