@@ -19,6 +19,7 @@ use crate::capabilities::Capabilities;
 use crate::files::Files;
 use crate::funcs::{helm_functions, template_functions, WARN_END, WARN_START};
 use crate::objects::{chart_value, template_value, values_type, ReleaseInfo};
+use crate::retained::Retained;
 
 /// Why rendering failed, as Helm prints it after `Error: `.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -53,7 +54,7 @@ pub fn render(
     values: &Value,
     ctx: &RenderContext,
     ahead: ParsedAhead,
-) -> Result<(BTreeMap<String, String>, Templates), RenderError> {
+) -> Result<(BTreeMap<String, String>, Retained), RenderError> {
     let renderables = renderables(chart, values, ctx)?;
     let ParsedAhead {
         mut templates,
@@ -106,7 +107,11 @@ pub fn render(
         Some(rendered) => rendered,
         None => render_in_order(&templates, &renderables, &to_run, ctx),
     }?;
-    Ok((rendered, templates))
+    let mut retained = Retained::default();
+    retained.keep(templates);
+    retained.keep(renderables);
+    retained.keep(files);
+    Ok((rendered, retained))
 }
 
 /// Templates parsed while the caller works out which subcharts render and with

@@ -10,6 +10,7 @@ pub mod funcs;
 mod glob;
 pub mod manifests;
 pub mod objects;
+pub mod retained;
 pub mod template;
 
 pub use engine::RenderError;

@@ -6,12 +6,13 @@
 use std::collections::BTreeMap;
 
 use chart::{Chart, HelmVersion};
-use gotmpl::{Templates, Value};
+use gotmpl::Value;
 
 use crate::capabilities::{Capabilities, KubeVersion};
 use crate::engine::{parse_ahead, render, ParsedAhead, RenderContext, RenderError};
 use crate::manifests::{sort_manifests, Sorted};
 use crate::objects::ReleaseInfo;
+use crate::retained::Retained;
 
 /// What `helm template` is asked to do.
 #[derive(Clone, Debug)]
@@ -37,9 +38,8 @@ pub struct Release {
     pub sorted: Sorted,
     pub crds: Vec<(String, String)>,
     pub notes: String,
-    /// The chart's parsed templates. Freeing them is a walk over every parse
-    /// tree, which a command that exits right after rendering can leave undone.
-    pub templates: Templates,
+    /// What rendering built and no longer needs (see [`Retained`]).
+    pub retained: Retained,
 }
 
 /// Helm's checks before installing: only application charts install, and every
@@ -137,27 +137,29 @@ pub fn render_prepared(
         capabilities,
         release,
     } = prepared;
-    let chart = &chart;
     let ctx = RenderContext {
         release: &release,
         capabilities: &capabilities,
         helm: opts.helm,
     };
-    let (mut files, templates) = render(chart, &values, &ctx, ahead).map_err(with_hint)?;
+    let (mut files, mut retained) = render(&chart, &values, &ctx, ahead).map_err(with_hint)?;
     let notes_name = format!("{}/templates/NOTES.txt", chart.name());
     let notes = files.get(&notes_name).cloned().unwrap_or_default();
     files.retain(|name, _| !name.ends_with("NOTES.txt"));
     let sorted = sort_manifests(&files, opts.helm).map_err(with_hint)?;
     let crds = if opts.include_crds {
-        crd_objects(chart, chart.name())?
+        crd_objects(&chart, chart.name())?
     } else {
         Vec::new()
     };
+    retained.keep(files);
+    retained.keep(values);
+    retained.keep(chart);
     Ok(Release {
         sorted,
         crds,
         notes,
-        templates,
+        retained,
     })
 }
 
