@@ -511,14 +511,13 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_space(&mut self) -> State {
-        let mut spaces = 0;
-        while let Some(c) = self.peek() {
-            if !is_space(c) {
-                break;
-            }
-            self.next();
-            spaces += 1;
+        // Spaces are ASCII: counting bytes counts them.
+        let bytes = self.input.as_bytes();
+        let start = self.pos;
+        while self.pos < bytes.len() && is_space(bytes[self.pos] as char) {
+            self.pos += 1;
         }
+        let spaces = self.pos - start;
         let before_last = &self.input[self.pos - 1..];
         if has_right_trim_marker(before_last)
             && before_last[TRIM_MARKER_LEN..].starts_with(RIGHT_DELIM)
