@@ -343,8 +343,19 @@ fn decode_with_texts(doc: &Document, strict: bool, texts: Vec<Option<String>>) -
 }
 
 /// go-yaml v2 `Unmarshal(in, &v)` with `v interface{}`: the first document,
-/// `Null` when there is none.
+/// `Null` when there is none. Straight from the parser's events when the
+/// document allows (see [`crate::direct`]), else through its node tree.
 pub fn unmarshal(input: &[u8], strict: bool) -> Res<Value> {
+    if !strict {
+        if let Some(value) = crate::direct::unmarshal(input) {
+            return Ok(value);
+        }
+    }
+    unmarshal_composed(input, strict)
+}
+
+/// [`unmarshal`] through the document's node tree.
+fn unmarshal_composed(input: &[u8], strict: bool) -> Res<Value> {
     match tree::parse_first(input)? {
         Some(mut doc) => {
             let texts = take_unaliased_texts(&mut doc);
@@ -387,6 +398,100 @@ fn take_unaliased_texts(doc: &mut Document) -> Vec<Option<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Decoding from events, where it answers, answers as decoding through the
+    /// node tree.
+    fn direct_agrees(input: &str) -> bool {
+        let direct = crate::direct::unmarshal(input.as_bytes());
+        if let Some(value) = &direct {
+            assert_eq!(
+                Ok(value.clone()),
+                unmarshal_composed(input.as_bytes(), false),
+                "{input:?}"
+            );
+        }
+        direct.is_some()
+    }
+
+    #[test]
+    fn plain_documents_decode_from_events() {
+        for input in [
+            "",
+            "# nothing\n",
+            "a: 1\nb: [x, 2.5, true, ~]\nc: {d: \"e\"}\nf: |\n  text\n",
+            "a: 1\nb: 2\na: 3\n",
+            "1: one\ntrue: yes\nnull: no\n2.5: x\n",
+            "- a\n- - b\n  - c\n- {}\n- []\n",
+            "plain scalar",
+            "---\nfirst: 1\n---\nsecond: 2\n",
+            "t: 2001-12-14t21:59:43.10-05:00\no: 0o17\nh: 0x1F\ny: y\n",
+        ] {
+            assert!(direct_agrees(input), "{input:?} was left to the tree");
+        }
+    }
+
+    #[test]
+    fn documents_needing_the_tree_are_left_to_it() {
+        for input in [
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "base: {a: 1}\n<<: {b: 2}\n",
+            "? [a]\n: b\n",
+            "a: [\n",
+            "a: b\n  c: d\n",
+        ] {
+            assert!(!direct_agrees(input), "{input:?} was decoded from events");
+        }
+    }
+
+    /// Every values file of the shared corpus and every document helm 4
+    /// rendered for it decode alike both ways.
+    #[test]
+    fn corpus_documents_decode_alike() {
+        let corpus =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+        let Ok(charts) = std::fs::read_dir(corpus.join("charts")) else {
+            println!("corpus not found at {}: skipping", corpus.display());
+            return;
+        };
+        let mut texts = Vec::new();
+        for chart in charts.flatten() {
+            let chart = chart.path();
+            texts.extend(std::fs::read_to_string(chart.join("values.yaml")));
+            for ci in std::fs::read_dir(chart.join("ci"))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                texts.extend(std::fs::read_to_string(ci.path()));
+            }
+        }
+        let mut documents: Vec<String> = Vec::new();
+        for text in &texts {
+            if let Ok(split) = crate::split::yaml_reader_documents(text) {
+                documents.extend(split.into_iter().map(|d| d.into_owned()));
+            }
+        }
+        for golden in std::fs::read_dir(corpus.join("golden/helm4"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if let Ok(text) = std::fs::read_to_string(golden.path()) {
+                documents.extend(crate::split::split_manifests(&text));
+            }
+        }
+        let direct = documents.iter().filter(|d| direct_agrees(d)).count();
+        println!(
+            "{direct} of {} documents decoded from events",
+            documents.len()
+        );
+        assert!(
+            direct * 10 > documents.len() * 9,
+            "{direct} of {}",
+            documents.len()
+        );
+    }
 
     #[test]
     fn lossy() {

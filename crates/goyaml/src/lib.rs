@@ -14,6 +14,7 @@
 
 pub mod data;
 pub mod decode;
+mod direct;
 mod emitter;
 pub mod encode;
 pub mod error;
