@@ -608,7 +608,11 @@ impl<'a> Lexer<'a> {
     /// inside the encoding of another character.
     fn lex_quote(&mut self) -> State {
         loop {
-            match self.input.as_bytes().get(self.pos) {
+            // Skip to the next byte that matters.
+            let bytes = self.input.as_bytes();
+            let rest = bytes.get(self.pos..).unwrap_or_default();
+            self.pos += memchr::memchr3(b'"', b'\\', b'\n', rest).unwrap_or(rest.len());
+            match bytes.get(self.pos) {
                 Some(b'\\') => {
                     self.pos += 1;
                     match self.next() {
@@ -618,12 +622,12 @@ impl<'a> Lexer<'a> {
                         Some(_) => {}
                     }
                 }
-                None | Some(b'\n') => return self.error("unterminated quoted string".into()),
                 Some(b'"') => {
                     self.pos += 1;
                     break;
                 }
-                Some(_) => self.pos += 1,
+                // The end of the input or of the line.
+                _ => return self.error("unterminated quoted string".into()),
             }
         }
         self.emit(ItemKind::String);
