@@ -18,70 +18,117 @@ enum Open {
     Mapping(Vec<(Value, Value)>, Option<Value>),
 }
 
-/// The first document of `input` as go-yaml v2's non-strict `Unmarshal` into
-/// `interface{}` decodes it, or `None` when the tree must decide.
-pub(crate) fn unmarshal(input: &[u8]) -> Option<Value> {
-    let input: &[u8] = if input.is_empty() { b"\n" } else { input };
-    let mut parser = Parser::new(input);
-    let mut next = move || parser.next_event().ok().flatten().map(|e| e.kind);
-    if next()? != EventKind::StreamStart {
-        return None;
+/// The events of a stream's first document, after its start, as the readers
+/// that skip the node tree take them: only untagged, unanchored nodes, and
+/// `None` (give up) for anything else or a syntax error.
+pub(crate) struct FirstDocument<'a> {
+    parser: Parser<'a>,
+}
+
+/// One node event of a [`FirstDocument`].
+pub(crate) enum NodeEvent {
+    Scalar { value: String, plain_implicit: bool },
+    SequenceStart,
+    MappingStart,
+    SequenceEnd,
+    MappingEnd,
+}
+
+impl<'a> FirstDocument<'a> {
+    /// Reads the stream's start and its first document's: `Some(None)` for a
+    /// stream without documents, `None` for one that does not start well.
+    pub(crate) fn open(input: &'a [u8]) -> Option<Option<FirstDocument<'a>>> {
+        let input: &[u8] = if input.is_empty() { b"\n" } else { input };
+        let mut document = FirstDocument {
+            parser: Parser::new(input),
+        };
+        if document.event()? != EventKind::StreamStart {
+            return None;
+        }
+        match document.event()? {
+            EventKind::StreamEnd => Some(None),
+            EventKind::DocumentStart { .. } => Some(Some(document)),
+            _ => None,
+        }
     }
-    match next()? {
-        EventKind::StreamEnd => return Some(Value::Null),
-        EventKind::DocumentStart { .. } => {}
-        _ => return None,
+
+    fn event(&mut self) -> Option<EventKind> {
+        self.parser.next_event().ok().flatten().map(|e| e.kind)
     }
-    let mut stack: Vec<Open> = Vec::new();
-    loop {
-        let at_key = matches!(stack.last(), Some(Open::Mapping(_, None)));
-        let done = match next()? {
+
+    /// The next node event; `None` at an anchor, a tag, an alias, the end of
+    /// the document or an error.
+    pub(crate) fn next(&mut self) -> Option<NodeEvent> {
+        let plain = |anchor: &Option<String>, tag: &str| anchor.is_none() && tag.is_empty();
+        match self.event()? {
             EventKind::Scalar {
                 anchor,
                 tag,
                 value,
                 plain_implicit,
                 ..
+            } if plain(&anchor, &tag) => Some(NodeEvent::Scalar {
+                value,
+                plain_implicit,
+            }),
+            EventKind::SequenceStart { anchor, tag, .. } if plain(&anchor, &tag) => {
+                Some(NodeEvent::SequenceStart)
+            }
+            EventKind::MappingStart { anchor, tag, .. } if plain(&anchor, &tag) => {
+                Some(NodeEvent::MappingStart)
+            }
+            EventKind::SequenceEnd => Some(NodeEvent::SequenceEnd),
+            EventKind::MappingEnd => Some(NodeEvent::MappingEnd),
+            _ => None,
+        }
+    }
+
+    /// Whether the document ends where its root node did.
+    pub(crate) fn ends(mut self) -> bool {
+        matches!(self.event(), Some(EventKind::DocumentEnd { .. }))
+    }
+}
+
+/// The first document of `input` as go-yaml v2's non-strict `Unmarshal` into
+/// `interface{}` decodes it, or `None` when the tree must decide.
+pub(crate) fn unmarshal(input: &[u8]) -> Option<Value> {
+    let Some(mut document) = FirstDocument::open(input)? else {
+        return Some(Value::Null);
+    };
+    let mut stack: Vec<Open> = Vec::new();
+    loop {
+        let at_key = matches!(stack.last(), Some(Open::Mapping(_, None)));
+        let done = match document.next()? {
+            NodeEvent::Scalar {
+                value,
+                plain_implicit,
             } => {
-                if anchor.is_some()
-                    || !tag.is_empty()
-                    || (at_key && plain_implicit && value == "<<")
-                {
+                if at_key && plain_implicit && value == "<<" {
                     return None;
                 }
                 decode::untagged_scalar(value, plain_implicit).ok()?
             }
-            EventKind::SequenceStart { anchor, tag, .. } => {
-                if anchor.is_some() || !tag.is_empty() || at_key || stack.len() >= MAX_NESTING {
+            start @ (NodeEvent::SequenceStart | NodeEvent::MappingStart) => {
+                if at_key || stack.len() >= MAX_NESTING {
                     return None;
                 }
-                stack.push(Open::Sequence(Vec::new()));
+                stack.push(match start {
+                    NodeEvent::MappingStart => Open::Mapping(Vec::new(), None),
+                    _ => Open::Sequence(Vec::new()),
+                });
                 continue;
             }
-            EventKind::MappingStart { anchor, tag, .. } => {
-                if anchor.is_some() || !tag.is_empty() || at_key || stack.len() >= MAX_NESTING {
-                    return None;
-                }
-                stack.push(Open::Mapping(Vec::new(), None));
-                continue;
-            }
-            EventKind::SequenceEnd => match stack.pop()? {
+            NodeEvent::SequenceEnd => match stack.pop()? {
                 Open::Sequence(items) => Value::Seq(items),
                 Open::Mapping(..) => return None,
             },
-            EventKind::MappingEnd => match stack.pop()? {
+            NodeEvent::MappingEnd => match stack.pop()? {
                 Open::Mapping(pairs, None) => Value::Map(pairs),
                 _ => return None,
             },
-            _ => return None,
         };
         match stack.last_mut() {
-            None => {
-                return match next()? {
-                    EventKind::DocumentEnd { .. } => Some(done),
-                    _ => None,
-                };
-            }
+            None => return document.ends().then_some(done),
             Some(Open::Sequence(items)) => items.push(done),
             Some(Open::Mapping(pairs, key)) => match key.take() {
                 None => *key = Some(done),

@@ -9,7 +9,7 @@
 //! exactly what the full decoder reports.
 
 use crate::decode;
-use crate::parser::{EventKind, Parser};
+use crate::direct::{FirstDocument, NodeEvent};
 use crate::sigs;
 use crate::value::Value;
 
@@ -58,21 +58,13 @@ struct Open {
 /// The head of the first document of `input`, or `None` when the document
 /// needs the full decoder (which then gives the head or the error).
 pub fn read_simple_head(input: &[u8]) -> Option<SimpleHead> {
-    let input: &[u8] = if input.is_empty() { b"\n" } else { input };
-    let mut parser = Parser::new(input);
-    let mut next = move || parser.next_event().ok().flatten().map(|e| e.kind);
-    if next()? != EventKind::StreamStart {
-        return None;
-    }
     let mut head = SimpleHead::default();
-    match next()? {
-        EventKind::StreamEnd => return Some(head),
-        EventKind::DocumentStart { .. } => {}
-        _ => return None,
-    }
+    let Some(mut document) = FirstDocument::open(input)? else {
+        return Some(head);
+    };
     let mut stack: Vec<Open> = Vec::new();
     loop {
-        let event = next()?;
+        let event = document.next()?;
         // The meaning of this node: a key of the innermost mapping, a value
         // in it (taking its slot), an item of a sequence, or the root.
         let (is_key, slot) = match stack.last_mut() {
@@ -87,76 +79,53 @@ pub fn read_simple_head(input: &[u8]) -> Option<SimpleHead> {
             Some(_) => (false, Slot::Ignored),
             None => (false, Slot::Ignored),
         };
-        if matches!(event, EventKind::MappingEnd | EventKind::SequenceEnd) {
-            // A mapping that ends waiting for a value: only a malformed event
-            // stream gives one.
-            if !is_key && stack.last().is_some_and(|open| open.mapping) {
-                return None;
+        match event {
+            NodeEvent::MappingEnd | NodeEvent::SequenceEnd => {
+                // A mapping that ends waiting for a value: only a malformed
+                // event stream gives one.
+                if !is_key && stack.last().is_some_and(|open| open.mapping) {
+                    return None;
+                }
+                stack.pop();
             }
-            stack.pop();
-        } else {
-            match event {
-                EventKind::Scalar {
-                    anchor,
-                    tag,
-                    value,
-                    plain_implicit,
-                    ..
-                } => {
-                    if anchor.is_some() || !tag.is_empty() {
-                        return None;
-                    }
-                    if is_key {
-                        let role = stack.last()?.role;
-                        let slot = key_slot(role, value, plain_implicit, &mut head)?;
-                        stack.last_mut()?.slot = Some(slot);
-                        continue;
-                    }
-                    let text = match slot {
-                        Slot::Ignored => None,
-                        _ => Some(scalar_text(&value, plain_implicit)?),
-                    };
-                    fill(&mut head, slot, text);
-                }
-                EventKind::MappingStart {
-                    ref anchor,
-                    ref tag,
-                    ..
-                }
-                | EventKind::SequenceStart {
-                    ref anchor,
-                    ref tag,
-                    ..
-                } => {
-                    if anchor.is_some() || !tag.is_empty() || is_key {
-                        return None;
-                    }
-                    if stack.len() >= MAX_NESTING {
-                        return None;
-                    }
-                    let mapping = matches!(event, EventKind::MappingStart { .. });
-                    let role = match (&slot, mapping) {
-                        _ if stack.is_empty() && mapping => Role::Root,
-                        (Slot::Metadata, true) => Role::Metadata,
-                        (Slot::Annotations, true) => Role::Annotations,
-                        _ => Role::Other,
-                    };
-                    fill(&mut head, slot, None);
-                    stack.push(Open {
-                        role,
-                        mapping,
-                        slot: None,
-                    });
+            NodeEvent::Scalar {
+                value,
+                plain_implicit,
+            } => {
+                if is_key {
+                    let role = stack.last()?.role;
+                    let slot = key_slot(role, value, plain_implicit, &mut head)?;
+                    stack.last_mut()?.slot = Some(slot);
                     continue;
                 }
-                _ => return None,
+                let text = match slot {
+                    Slot::Ignored => None,
+                    _ => Some(scalar_text(&value, plain_implicit)?),
+                };
+                fill(&mut head, slot, text);
+            }
+            NodeEvent::MappingStart | NodeEvent::SequenceStart => {
+                if is_key || stack.len() >= MAX_NESTING {
+                    return None;
+                }
+                let mapping = matches!(event, NodeEvent::MappingStart);
+                let role = match (&slot, mapping) {
+                    _ if stack.is_empty() && mapping => Role::Root,
+                    (Slot::Metadata, true) => Role::Metadata,
+                    (Slot::Annotations, true) => Role::Annotations,
+                    _ => Role::Other,
+                };
+                fill(&mut head, slot, None);
+                stack.push(Open {
+                    role,
+                    mapping,
+                    slot: None,
+                });
+                continue;
             }
         }
         if stack.is_empty() {
-            return match next()? {
-                EventKind::DocumentEnd { .. } => Some(head),
-                _ => None,
-            };
+            return document.ends().then_some(head);
         }
     }
 }
