@@ -442,6 +442,16 @@ mod tests {
         ] {
             assert!(!direct_agrees(input), "{input:?} was decoded from events");
         }
+        let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
+        assert!(
+            !direct_agrees(&deep),
+            "300 nested sequences were decoded from events"
+        );
+        let shallow = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(
+            direct_agrees(&shallow),
+            "200 nested sequences were left to the tree"
+        );
     }
 
     /// Every values file of the shared corpus and every document helm 4

@@ -23,6 +23,8 @@ enum Open {
 /// `None` (give up) for anything else or a syntax error.
 pub(crate) struct FirstDocument<'a> {
     parser: Parser<'a>,
+    /// Collections open around the next event.
+    depth: usize,
 }
 
 /// One node event of a [`FirstDocument`].
@@ -41,6 +43,7 @@ impl<'a> FirstDocument<'a> {
         let input: &[u8] = if input.is_empty() { b"\n" } else { input };
         let mut document = FirstDocument {
             parser: Parser::new(input),
+            depth: 0,
         };
         if document.event()? != EventKind::StreamStart {
             return None;
@@ -57,30 +60,43 @@ impl<'a> FirstDocument<'a> {
     }
 
     /// The next node event; `None` at an anchor, a tag, an alias, the end of
-    /// the document or an error.
+    /// the document, nesting deeper than [`MAX_NESTING`] or an error.
     pub(crate) fn next(&mut self) -> Option<NodeEvent> {
         let plain = |anchor: &Option<String>, tag: &str| anchor.is_none() && tag.is_empty();
-        match self.event()? {
+        let event = match self.event()? {
             EventKind::Scalar {
                 anchor,
                 tag,
                 value,
                 plain_implicit,
                 ..
-            } if plain(&anchor, &tag) => Some(NodeEvent::Scalar {
+            } if plain(&anchor, &tag) => NodeEvent::Scalar {
                 value,
                 plain_implicit,
-            }),
+            },
             EventKind::SequenceStart { anchor, tag, .. } if plain(&anchor, &tag) => {
-                Some(NodeEvent::SequenceStart)
+                NodeEvent::SequenceStart
             }
             EventKind::MappingStart { anchor, tag, .. } if plain(&anchor, &tag) => {
-                Some(NodeEvent::MappingStart)
+                NodeEvent::MappingStart
             }
-            EventKind::SequenceEnd => Some(NodeEvent::SequenceEnd),
-            EventKind::MappingEnd => Some(NodeEvent::MappingEnd),
-            _ => None,
+            EventKind::SequenceEnd => NodeEvent::SequenceEnd,
+            EventKind::MappingEnd => NodeEvent::MappingEnd,
+            _ => return None,
+        };
+        match event {
+            NodeEvent::SequenceStart | NodeEvent::MappingStart => {
+                self.depth += 1;
+                if self.depth > MAX_NESTING {
+                    return None;
+                }
+            }
+            NodeEvent::SequenceEnd | NodeEvent::MappingEnd => {
+                self.depth = self.depth.saturating_sub(1)
+            }
+            NodeEvent::Scalar { .. } => {}
         }
+        Some(event)
     }
 
     /// Whether the document ends where its root node did.
@@ -109,7 +125,7 @@ pub(crate) fn unmarshal(input: &[u8]) -> Option<Value> {
                 decode::untagged_scalar(value, plain_implicit).ok()?
             }
             start @ (NodeEvent::SequenceStart | NodeEvent::MappingStart) => {
-                if at_key || stack.len() >= MAX_NESTING {
+                if at_key {
                     return None;
                 }
                 stack.push(match start {

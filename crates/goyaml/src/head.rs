@@ -23,9 +23,6 @@ pub struct SimpleHead {
     pub annotations: Vec<(String, String)>,
 }
 
-/// Nesting beyond this is left to the full decoder and its limits.
-const MAX_NESTING: usize = 256;
-
 /// What a value in a mapping means for the head.
 #[derive(Clone, Debug)]
 enum Slot {
@@ -105,7 +102,7 @@ pub fn read_simple_head(input: &[u8]) -> Option<SimpleHead> {
                 fill(&mut head, slot, text);
             }
             NodeEvent::MappingStart | NodeEvent::SequenceStart => {
-                if is_key || stack.len() >= MAX_NESTING {
+                if is_key {
                     return None;
                 }
                 let mapping = matches!(event, NodeEvent::MappingStart);
