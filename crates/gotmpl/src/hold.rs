@@ -42,6 +42,16 @@ pub struct WriteHold {
     tried: Arc<AtomicBool>,
 }
 
+/// Puts a thread's previous hold back when dropped.
+struct Restore(Option<(u64, Arc<AtomicBool>)>);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        let outer = self.0.take();
+        CURRENT.with(|current| *current.borrow_mut() = outer);
+    }
+}
+
 impl WriteHold {
     /// Begins holding writes to every map made so far.
     pub fn begin() -> WriteHold {
@@ -59,9 +69,10 @@ impl WriteHold {
                 .borrow_mut()
                 .replace((self.generation, self.tried.clone()))
         });
-        let out = f();
-        CURRENT.with(|current| *current.borrow_mut() = outer);
-        out
+        // Put back what held before, even if `f` unwinds: the thread may run
+        // other code afterwards.
+        let _restore = Restore(outer);
+        f()
     }
 
     /// Whether code run under the hold tried to write to a held map.
@@ -96,6 +107,18 @@ mod tests {
         assert!(hold.tried_to_write());
         assert_eq!(shared.keys(), vec!["kept".to_string()]);
         assert_eq!(own.keys(), vec!["mine".to_string()]);
+    }
+
+    #[test]
+    fn a_run_that_unwinds_leaves_no_hold_behind() {
+        let shared = map();
+        let hold = WriteHold::begin();
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            hold.run(|| panic!("template code failed"))
+        }));
+        assert!(unwound.is_err());
+        shared.insert("after", Value::Bool(true));
+        assert_eq!(shared.keys(), vec!["after".to_string()]);
     }
 
     #[test]
