@@ -18,6 +18,7 @@ use gotmpl::{
 use crate::capabilities::Capabilities;
 use crate::files::Files;
 use crate::funcs::{helm_functions, template_functions, WARN_END, WARN_START};
+use crate::manifests::{read_documents, Documents};
 use crate::objects::{chart_value, template_value, values_type, ReleaseInfo};
 use crate::retained::Retained;
 
@@ -32,6 +33,13 @@ struct Renderable {
     data: Arc<[u8]>,
     objects: Arc<Map>,
     base_path: String,
+}
+
+/// A rendered template file: its text and, unless it is a `NOTES.txt`, its
+/// documents, read as the file rendered.
+pub struct RenderedFile {
+    pub text: String,
+    pub documents: Documents,
 }
 
 /// Everything rendering needs besides the chart.
@@ -54,7 +62,7 @@ pub fn render(
     values: &Value,
     ctx: &RenderContext,
     ahead: ParsedAhead,
-) -> Result<(BTreeMap<String, String>, Retained), RenderError> {
+) -> Result<(BTreeMap<String, RenderedFile>, Retained), RenderError> {
     let renderables = renderables(chart, values, ctx)?;
     let ParsedAhead {
         mut templates,
@@ -208,7 +216,7 @@ fn render_in_order(
     renderables: &BTreeMap<String, Renderable>,
     to_run: &[&String],
     ctx: &RenderContext,
-) -> Result<BTreeMap<String, String>, RenderError> {
+) -> Result<BTreeMap<String, RenderedFile>, RenderError> {
     let mut rendered = BTreeMap::new();
     for &name in to_run {
         let r = &renderables[name.as_str()];
@@ -226,7 +234,7 @@ fn render_in_parallel(
     ctx: &RenderContext,
     templates: &Templates,
     to_run: &[&String],
-) -> Option<Result<BTreeMap<String, String>, RenderError>> {
+) -> Option<Result<BTreeMap<String, RenderedFile>, RenderError>> {
     use rayon::prelude::*;
     // Each file gets its own top-level map for `.Template`, made before the
     // hold so that it is held too: a write to `.` is a write to data the
@@ -241,7 +249,7 @@ fn render_in_parallel(
         })
         .collect();
     let hold = WriteHold::begin();
-    let outputs: Vec<Result<String, RenderError>> = to_run
+    let outputs: Vec<Result<RenderedFile, RenderError>> = to_run
         .par_iter()
         .zip(file_objects.par_iter())
         .map(|(name, objects)| hold.run(|| execute(templates, name, objects, ctx)))
@@ -252,30 +260,35 @@ fn render_in_parallel(
     let mut rendered = BTreeMap::new();
     for (name, output) in to_run.iter().zip(outputs) {
         match output {
-            Ok(text) => rendered.insert((*name).clone(), text),
+            Ok(file) => rendered.insert((*name).clone(), file),
             Err(e) => return Some(Err(e)),
         };
     }
     Some(Ok(rendered))
 }
 
-/// Executes one file, `<no value>` removed as Helm removes it.
+/// Executes one file, `<no value>` removed as Helm removes it, and reads its
+/// documents.
 fn execute(
     templates: &Templates,
     name: &str,
     objects: &Value,
     ctx: &RenderContext,
-) -> Result<String, RenderError> {
-    templates
+) -> Result<RenderedFile, RenderError> {
+    let output = templates
         .execute(name, objects)
-        .map(|output| {
-            if output.contains("<no value>") {
-                output.replace("<no value>", "")
-            } else {
-                output
-            }
-        })
-        .map_err(|e| reformat_exec_error(name, &e, ctx.helm))
+        .map_err(|e| reformat_exec_error(name, &e, ctx.helm))?;
+    let text = if output.contains("<no value>") {
+        output.replace("<no value>", "")
+    } else {
+        output
+    };
+    let documents = if name.ends_with("NOTES.txt") {
+        Vec::new()
+    } else {
+        read_documents(name, &text)
+    };
+    Ok(RenderedFile { text, documents })
 }
 
 /// Every template file of the chart and its subcharts with the objects it sees.

@@ -209,31 +209,37 @@ fn split_policies(value: Option<&String>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Helm's `SortManifests` over rendered files (partials and blank files skipped).
-pub fn sort_manifests(
-    files: &BTreeMap<String, String>,
+/// A rendered file's documents, each with its head or the reason it could not
+/// be read.
+pub type Documents = Vec<(String, Result<Head, String>)>;
+
+/// Splits one rendered file into documents and reads their heads, as Helm's
+/// `SortManifests` does for each file; partials and blank files have none. The
+/// engine calls this as each file renders, so the work runs in parallel with
+/// the other templates.
+pub fn read_documents(path: &str, content: &str) -> Documents {
+    let partial = path.rsplit('/').next().is_some_and(|b| b.starts_with('_'));
+    if partial || content.trim().is_empty() {
+        return Vec::new();
+    }
+    goyaml::split::split_manifests(content)
+        .into_iter()
+        .map(|document| {
+            let head = read_head(&document);
+            (document, head)
+        })
+        .collect()
+}
+
+/// Helm's `SortManifests` over the documents of the rendered files, given in
+/// file order: each document a resource or a hook, then both ordered by kind.
+pub fn sort_documents<'a>(
+    files: impl IntoIterator<Item = (&'a String, Documents)>,
     helm: HelmVersion,
 ) -> Result<Sorted, RenderError> {
-    use rayon::prelude::*;
-    // Files split and documents read in one parallel pass, in file order.
-    let documents: Vec<(&String, String, Result<Head, String>)> = files
-        .par_iter()
-        .filter(|(path, content)| {
-            !path.rsplit('/').next().is_some_and(|b| b.starts_with('_'))
-                && !content.trim().is_empty()
-        })
-        .flat_map_iter(|(path, content)| {
-            goyaml::split::split_manifests(content)
-                .into_iter()
-                .map(move |document| {
-                    let head = read_head(&document);
-                    (path, document, head)
-                })
-        })
-        .collect();
     let mut sorted = Sorted::default();
-    for (path, document, head) in documents {
-        {
+    for (path, documents) in files {
+        for (document, head) in documents {
             let head = head.map_err(|e| RenderError(format!("YAML parse error on {path}: {e}")))?;
             let Some(hook_types) = head.annotations.get(HOOK_ANNOTATION).cloned() else {
                 sorted.manifests.push(Manifest {

@@ -10,7 +10,7 @@ use gotmpl::Value;
 
 use crate::capabilities::{Capabilities, KubeVersion};
 use crate::engine::{parse_ahead, render, ParsedAhead, RenderContext, RenderError};
-use crate::manifests::{sort_manifests, Sorted};
+use crate::manifests::{sort_documents, Sorted};
 use crate::objects::ReleaseInfo;
 use crate::retained::Retained;
 
@@ -144,9 +144,15 @@ pub fn render_prepared(
     };
     let (mut files, mut retained) = render(&chart, &values, &ctx, ahead).map_err(with_hint)?;
     let notes_name = format!("{}/templates/NOTES.txt", chart.name());
-    let notes = files.get(&notes_name).cloned().unwrap_or_default();
+    let notes = files
+        .get(&notes_name)
+        .map(|file| file.text.clone())
+        .unwrap_or_default();
     files.retain(|name, _| !name.ends_with("NOTES.txt"));
-    let sorted = sort_manifests(&files, opts.helm).map_err(with_hint)?;
+    let documents = files
+        .iter_mut()
+        .map(|(name, file)| (&*name, std::mem::take(&mut file.documents)));
+    let sorted = sort_documents(documents, opts.helm).map_err(with_hint)?;
     let crds = if opts.include_crds {
         crd_objects(&chart, chart.name())?
     } else {
