@@ -15,6 +15,9 @@ use clap::Parser;
 static ALLOCATOR: allocator::Mimalloc = allocator::Mimalloc;
 
 fn main() {
+    // The worker threads start while the arguments are parsed, rather than
+    // when the first command's first parallel step waits for them.
+    rayon::spawn(|| ());
     let cli = cli::Cli::parse();
     let code = match commands::run(cli) {
         Ok(()) => 0,
