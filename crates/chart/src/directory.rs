@@ -104,14 +104,15 @@ fn is_read_on_demand(name: &str) -> bool {
         ))
 }
 
-/// A file the walk found: where it is, its chart path and its size, and, unless
-/// a link led to it (then it is opened by its path), its name in the directory
-/// being walked.
+/// A file the walk found: where it is, its chart path, and, unless a link led
+/// to it (then it is opened by its path, and its size is known already), its
+/// name in the directory being walked. A listed file's size is looked up when
+/// it is read, in parallel with the others.
 struct FoundFile {
     path: PathBuf,
     target: PathBuf,
     name: String,
-    len: u64,
+    len: Option<u64>,
     name_in_directory: Option<String>,
 }
 
@@ -197,7 +198,7 @@ fn walk(
     let handle = listing.fd().map_err(|e| failed(e.into()))?;
     let mut found: Vec<Result<Found, LoadError>> = Vec::new();
     for (name, kind) in entries {
-        match entry(root, dir, handle, prefix, rules, name, kind) {
+        match entry(root, dir, prefix, rules, name, kind) {
             Ok(Some(kept)) => found.push(Ok(kept)),
             Ok(None) => {}
             Err(e) => {
@@ -234,28 +235,57 @@ fn walk(
     Ok(files)
 }
 
-/// A found file, read now or, if only templates ever read it, on demand.
+/// A found file, read now or, if only templates ever read it, on demand;
+/// refused if it is larger than Helm accepts.
 fn read_found(directory: BorrowedFd, file: FoundFile) -> Result<ChartFile, LoadError> {
+    let failed = |source: io::Error| LoadError::Io {
+        path: file.path.clone(),
+        source,
+    };
     if is_read_on_demand(&file.name) {
-        return Ok(ChartFile::deferred(file.name, file.target, file.len));
+        let len = match (file.len, &file.name_in_directory) {
+            (Some(len), _) => len,
+            (None, Some(name)) => {
+                let stat = rustix::fs::statat(directory, name.as_str(), AtFlags::SYMLINK_NOFOLLOW)
+                    .map_err(|e| failed(e.into()))?;
+                u64::try_from(stat.st_size).unwrap_or(0)
+            }
+            (None, None) => fs::metadata(&file.target).map_err(failed)?.len(),
+        };
+        check_size(&file.name, len)?;
+        return Ok(ChartFile::deferred(file.name, file.target, len));
     }
     let opened = match &file.name_in_directory {
         Some(name) => open_in(directory, name),
         None => fs::File::open(&file.target),
+    }
+    .map_err(failed)?;
+    let len = match file.len {
+        Some(len) => len,
+        None => opened.metadata().map_err(failed)?.len(),
     };
-    opened
-        .and_then(|opened| ChartFile::read_open(file.name, opened, file.len))
-        .map_err(|source| LoadError::Io {
-            path: file.path,
-            source,
-        })
+    check_size(&file.name, len)?;
+    ChartFile::read_open(file.name, opened, len).map_err(|source| LoadError::Io {
+        path: file.path,
+        source,
+    })
+}
+
+/// Refuses a file larger than Helm accepts.
+fn check_size(name: &str, len: u64) -> Result<(), LoadError> {
+    if len > MAX_DECOMPRESSED_FILE_SIZE {
+        return Err(LoadError::DirFileTooLarge {
+            name: name.to_string(),
+            limit: MAX_DECOMPRESSED_FILE_SIZE,
+        });
+    }
+    Ok(())
 }
 
 /// One entry of a directory: kept, ignored (`None`) or refused.
 fn entry(
     root: &Path,
     dir: &Path,
-    handle: BorrowedFd,
     prefix: &str,
     rules: &Rules,
     name: String,
@@ -292,7 +322,13 @@ fn entry(
         if !meta.is_file() {
             return Err(LoadError::IrregularFile(path));
         }
-        return kept_file(path, target, relative, name, meta.len(), None);
+        return Ok(Some(Found::File(FoundFile {
+            path,
+            target,
+            name: relative,
+            len: Some(meta.len()),
+            name_in_directory: None,
+        })));
     }
     if kind == EntryKind::Directory {
         if rules.ignores(&relative, true) {
@@ -310,33 +346,12 @@ fn entry(
     if kind != EntryKind::File {
         return Err(LoadError::IrregularFile(path));
     }
-    let stat = rustix::fs::statat(handle, name.as_str(), AtFlags::SYMLINK_NOFOLLOW)
-        .map_err(|e| failed(e.into()))?;
-    let len = u64::try_from(stat.st_size).unwrap_or(0);
-    kept_file(path.clone(), path, relative, name.clone(), len, Some(name))
-}
-
-/// A file the chart keeps, unless it is larger than Helm accepts.
-fn kept_file(
-    path: PathBuf,
-    target: PathBuf,
-    relative: String,
-    name: String,
-    len: u64,
-    name_in_directory: Option<String>,
-) -> Result<Option<Found>, LoadError> {
-    if len > MAX_DECOMPRESSED_FILE_SIZE {
-        return Err(LoadError::DirFileTooLarge {
-            name,
-            limit: MAX_DECOMPRESSED_FILE_SIZE,
-        });
-    }
     Ok(Some(Found::File(FoundFile {
-        path,
-        target,
+        path: path.clone(),
+        target: path,
         name: relative,
-        len,
-        name_in_directory,
+        len: None,
+        name_in_directory: Some(name),
     })))
 }
 

@@ -208,6 +208,40 @@ fn directories_apply_helmignore_and_refuse_escaping_links() {
 }
 
 #[test]
+fn directory_files_over_helms_limit_are_refused() {
+    let limit = 5 * 1024 * 1024;
+    let sparse = |path: PathBuf, len: u64| {
+        std::fs::File::create(path).unwrap().set_len(len).unwrap();
+    };
+    let dir = scratch_dir("large");
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::create_dir_all(dir.join("files")).unwrap();
+    std::fs::write(dir.join("Chart.yaml"), "name: x
+").unwrap();
+    sparse(dir.join("templates/at-limit.yaml"), limit);
+    sparse(dir.join("files/at-limit.bin"), limit);
+    let files = load_dir_files(&dir).unwrap();
+    assert_eq!(files.len(), 3);
+    assert_eq!(files[2].data().unwrap().len() as u64, limit);
+
+    // A file read only on demand is refused as one read at once, and the
+    // first file over the limit in path order is the one named.
+    sparse(dir.join("templates/z.yaml"), limit + 1);
+    sparse(dir.join("files/big.bin"), limit + 1);
+    let err = load_dir_files(&dir).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "chart file \"files/big.bin\" is larger than the maximum file size 5242880"
+    );
+    std::fs::remove_file(dir.join("files/big.bin")).unwrap();
+    let err = load_dir_files(&dir).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "chart file \"templates/z.yaml\" is larger than the maximum file size 5242880"
+    );
+}
+
+#[test]
 fn every_corpus_chart_directory_loads() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/charts");
     if !corpus.is_dir() {
