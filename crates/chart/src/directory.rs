@@ -271,11 +271,12 @@ fn read_found(directory: BorrowedFd, file: FoundFile) -> Result<ChartFile, LoadE
     })
 }
 
-/// Refuses a file larger than Helm accepts.
+/// Refuses a file larger than Helm accepts, naming it as Helm does: by its
+/// base name.
 fn check_size(name: &str, len: u64) -> Result<(), LoadError> {
     if len > MAX_DECOMPRESSED_FILE_SIZE {
         return Err(LoadError::DirFileTooLarge {
-            name: name.to_string(),
+            name: name.rsplit('/').next().unwrap_or(name).to_string(),
             limit: MAX_DECOMPRESSED_FILE_SIZE,
         });
     }

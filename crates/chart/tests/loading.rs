@@ -216,8 +216,12 @@ fn directory_files_over_helms_limit_are_refused() {
     let dir = scratch_dir("large");
     std::fs::create_dir_all(dir.join("templates")).unwrap();
     std::fs::create_dir_all(dir.join("files")).unwrap();
-    std::fs::write(dir.join("Chart.yaml"), "name: x
-").unwrap();
+    std::fs::write(
+        dir.join("Chart.yaml"),
+        "name: x
+",
+    )
+    .unwrap();
     sparse(dir.join("templates/at-limit.yaml"), limit);
     sparse(dir.join("files/at-limit.bin"), limit);
     let files = load_dir_files(&dir).unwrap();
@@ -225,19 +229,20 @@ fn directory_files_over_helms_limit_are_refused() {
     assert_eq!(files[2].data().unwrap().len() as u64, limit);
 
     // A file read only on demand is refused as one read at once, and the
-    // first file over the limit in path order is the one named.
+    // first file over the limit in path order is the one named, by its base
+    // name as Helm names it.
     sparse(dir.join("templates/z.yaml"), limit + 1);
     sparse(dir.join("files/big.bin"), limit + 1);
     let err = load_dir_files(&dir).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "chart file \"files/big.bin\" is larger than the maximum file size 5242880"
+        "chart file \"big.bin\" is larger than the maximum file size 5242880"
     );
     std::fs::remove_file(dir.join("files/big.bin")).unwrap();
     let err = load_dir_files(&dir).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "chart file \"templates/z.yaml\" is larger than the maximum file size 5242880"
+        "chart file \"z.yaml\" is larger than the maximum file size 5242880"
     );
 }
 
