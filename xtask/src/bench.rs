@@ -178,11 +178,7 @@ pub fn run(root: &Path, helm: &Path) -> Result<(), String> {
         );
         return Ok(());
     }
-    let berth = match crate::release_build::build_static_berth(root)? {
-        Some(berth) => berth,
-        None => crate::release_build::build_berth(root)?,
-    };
-    println!("berth: {}", berth.display());
+    let berth = crate::release_build::build_berth(root)?;
     let helm_dir = helm.parent().map(Path::to_path_buf);
     let helm = helm.is_file().then(|| helm.to_path_buf());
     if helm.is_none() {
