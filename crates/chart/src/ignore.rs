@@ -89,9 +89,10 @@ impl Rules {
         if path.is_empty() || path == "." || path == "./" {
             return false;
         }
+        let base_name = path.rsplit('/').next().unwrap_or(path);
         for p in &self.patterns {
             let subject = match p.scope {
-                Scope::BaseName => path.rsplit('/').next().unwrap_or(path),
+                Scope::BaseName => base_name,
                 Scope::Anchored | Scope::Path => path,
             };
             let matched = p.glob.as_ref().is_some_and(|g| g.matches(subject));
