@@ -149,13 +149,24 @@ pub fn parse_ahead(chart: &Chart, helm: HelmVersion) -> ParsedAhead {
 
 /// Parses the templates among a chart's files as they were read, before the
 /// chart is assembled: each file under a `templates/` directory of the chart or
-/// of a subchart directory, named by its path until [`render`] renames it.
-/// Subcharts packed as archives are parsed when they render.
+/// of a subchart directory, under the name [`render`] most likely gives it
+/// (the chart's name, then the file's path), which it renames if the guess was
+/// wrong (an alias, or a subchart directory not named as its chart). Subcharts
+/// packed as archives are parsed when they render.
 pub fn parse_ahead_files(files: &[ChartFile], helm: HelmVersion) -> ParsedAhead {
+    let chart_name = files
+        .iter()
+        .find(|f| f.name == "Chart.yaml")
+        .and_then(|f| chart::metadata::Metadata::parse(&f.data().ok()?).ok())
+        .map(|metadata| metadata.name)
+        .unwrap_or_default();
     let found = files
         .iter()
         .filter(|f| is_template_path(&f.name))
-        .filter_map(|f| Some((f.name.clone(), f.data().ok()?, f.text().ok()?)))
+        .filter_map(|f| {
+            let name = format!("{chart_name}/{}", f.name);
+            Some((name, f.data().ok()?, f.text().ok()?))
+        })
         .collect();
     parse_found(found, helm)
 }
