@@ -49,7 +49,7 @@ pub struct RenderContext<'a> {
     pub helm: HelmVersion,
 }
 
-/// Renders every template of `chart` with the coalesced `values`: file name to
+/// Renders every template of a chart (its [`Renderables`]): file name to
 /// output, partials left out, and the parsed template set, which the caller
 /// frees when it suits it.
 ///
@@ -58,12 +58,11 @@ pub struct RenderContext<'a> {
 /// to data another could see, the parallel results are dropped and the templates
 /// run again in Helm's order, writes applied.
 pub fn render(
-    chart: &Chart,
-    values: &Value,
+    renderables: Renderables,
     ctx: &RenderContext,
     ahead: ParsedAhead,
 ) -> Result<(BTreeMap<String, RenderedFile>, Retained), RenderError> {
-    let renderables = renderables(chart, values, ctx)?;
+    let Renderables(renderables) = renderables;
     let ParsedAhead {
         mut templates,
         mut files,
@@ -302,26 +301,34 @@ fn execute(
     Ok(RenderedFile { text, documents })
 }
 
-/// Every template file of the chart and its subcharts with the objects it sees.
-fn renderables(
-    chart: &Chart,
-    values: &Value,
-    ctx: &RenderContext,
-) -> Result<BTreeMap<String, Renderable>, RenderError> {
-    let mut renderables = BTreeMap::new();
-    let top_values = match values {
-        Value::Map(m) => Value::Map(Arc::new(Map::new(values_type(ctx.helm), m.read().clone()))),
-        other => other.clone(),
-    };
-    collect(
-        chart,
-        true,
-        chart.name().to_string(),
-        top_values,
-        ctx,
-        &mut renderables,
-    )?;
-    Ok(renderables)
+/// Every template file of a chart and its subcharts with the objects it sees,
+/// by full name: what [`render`] executes. They depend only on the chart and
+/// its values, so they can be worked out while the templates still parse.
+pub struct Renderables(BTreeMap<String, Renderable>);
+
+impl Renderables {
+    pub fn collect(
+        chart: &Chart,
+        values: &Value,
+        ctx: &RenderContext,
+    ) -> Result<Renderables, RenderError> {
+        let mut renderables = BTreeMap::new();
+        let top_values = match values {
+            Value::Map(m) => {
+                Value::Map(Arc::new(Map::new(values_type(ctx.helm), m.read().clone())))
+            }
+            other => other.clone(),
+        };
+        collect(
+            chart,
+            true,
+            chart.name().to_string(),
+            top_values,
+            ctx,
+            &mut renderables,
+        )?;
+        Ok(Renderables(renderables))
+    }
 }
 
 /// Helm's `recAllTpls`: the objects of one chart, then its subcharts' and templates.

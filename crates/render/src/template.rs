@@ -9,7 +9,7 @@ use chart::{Chart, HelmVersion};
 use gotmpl::Value;
 
 use crate::capabilities::{Capabilities, KubeVersion};
-use crate::engine::{parse_ahead, render, ParsedAhead, RenderContext, RenderError};
+use crate::engine::{parse_ahead, render, ParsedAhead, RenderContext, RenderError, Renderables};
 use crate::manifests::{sort_documents, Sorted};
 use crate::objects::ReleaseInfo;
 use crate::retained::Retained;
@@ -87,16 +87,19 @@ pub fn render_release(chart: &Chart, opts: &TemplateOptions) -> Result<Release, 
 }
 
 /// A release worked out up to rendering: the subcharts that render, the values,
-/// and what the templates see of the release and the cluster.
+/// what the templates see of the release and the cluster, and the template
+/// files to execute with their objects.
 pub struct PreparedRelease {
     chart: Chart,
     values: Value,
     capabilities: Capabilities,
     release: ReleaseInfo,
+    renderables: Renderables,
 }
 
 /// Everything before rendering: Helm's installability checks, the capabilities,
-/// the subcharts that render and the coalesced, validated values.
+/// the subcharts that render, the coalesced, validated values and the template
+/// files to execute.
 pub fn prepare_release(
     chart: &Chart,
     opts: &TemplateOptions,
@@ -115,11 +118,18 @@ pub fn prepare_release(
         is_upgrade: false,
     };
     let (chart, values) = prepare(chart, opts, &capabilities)?;
+    let ctx = RenderContext {
+        release: &release,
+        capabilities: &capabilities,
+        helm: opts.helm,
+    };
+    let renderables = Renderables::collect(&chart, &values, &ctx).map_err(with_hint)?;
     Ok(PreparedRelease {
         chart,
         values,
         capabilities,
         release,
+        renderables,
     })
 }
 
@@ -136,13 +146,14 @@ pub fn render_prepared(
         values,
         capabilities,
         release,
+        renderables,
     } = prepared;
     let ctx = RenderContext {
         release: &release,
         capabilities: &capabilities,
         helm: opts.helm,
     };
-    let (mut files, mut retained) = render(&chart, &values, &ctx, ahead).map_err(with_hint)?;
+    let (mut files, mut retained) = render(renderables, &ctx, ahead).map_err(with_hint)?;
     let notes_name = format!("{}/templates/NOTES.txt", chart.name());
     let notes = files
         .get(&notes_name)
