@@ -72,8 +72,11 @@ pub fn split_manifests(big_file: &str) -> Vec<String> {
         last = end;
         i = end;
     }
-    while i < b.len() {
-        if b[i] == b'\n' && b[i + 1..].starts_with(b"---") {
+    // Only a line break can start a separator: the text between breaks is
+    // skipped with memchr.
+    while let Some(at) = memchr::memchr(b'\n', &b[i..]) {
+        i += at;
+        if b[i + 1..].starts_with(b"---") {
             let mut start = i;
             while start > last && is_re_space(b[start - 1]) {
                 start -= 1;
