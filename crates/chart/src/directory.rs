@@ -104,16 +104,20 @@ fn is_read_on_demand(name: &str) -> bool {
         ))
 }
 
-/// A file the walk found: where it is, its chart path, and, unless a link led
-/// to it (then it is opened by its path, and its size is known already), its
-/// name in the directory being walked. A listed file's size is looked up when
-/// it is read, in parallel with the others.
+/// A file the walk found: where it is, its chart path, and how it is reached.
 struct FoundFile {
     path: PathBuf,
     target: PathBuf,
     name: String,
-    len: Option<u64>,
-    name_in_directory: Option<String>,
+    reached: Reached,
+}
+
+/// How a found file is reached: by its name in the directory being walked,
+/// its size looked up when it is read (in parallel with the others), or, when
+/// a link led to it, by its path, with the size the walk already looked up.
+enum Reached {
+    Listed(String),
+    Linked { len: u64 },
 }
 
 /// What a directory holds that the chart keeps: a file, or a directory to walk.
@@ -243,26 +247,24 @@ fn read_found(directory: BorrowedFd, file: FoundFile) -> Result<ChartFile, LoadE
         source,
     };
     if is_read_on_demand(&file.name) {
-        let len = match (file.len, &file.name_in_directory) {
-            (Some(len), _) => len,
-            (None, Some(name)) => {
+        let len = match &file.reached {
+            Reached::Linked { len } => *len,
+            Reached::Listed(name) => {
                 let stat = rustix::fs::statat(directory, name.as_str(), AtFlags::SYMLINK_NOFOLLOW)
                     .map_err(|e| failed(e.into()))?;
                 u64::try_from(stat.st_size).unwrap_or(0)
             }
-            (None, None) => fs::metadata(&file.target).map_err(failed)?.len(),
         };
         check_size(&file.name, len)?;
         return Ok(ChartFile::deferred(file.name, file.target, len));
     }
-    let opened = match &file.name_in_directory {
-        Some(name) => open_in(directory, name),
-        None => fs::File::open(&file.target),
-    }
-    .map_err(failed)?;
-    let len = match file.len {
-        Some(len) => len,
-        None => opened.metadata().map_err(failed)?.len(),
+    let (opened, len) = match &file.reached {
+        Reached::Listed(name) => {
+            let opened = open_in(directory, name).map_err(failed)?;
+            let len = opened.metadata().map_err(failed)?.len();
+            (opened, len)
+        }
+        Reached::Linked { len } => (fs::File::open(&file.target).map_err(failed)?, *len),
     };
     check_size(&file.name, len)?;
     ChartFile::read_open(file.name, opened, len).map_err(|source| LoadError::Io {
@@ -327,8 +329,7 @@ fn entry(
             path,
             target,
             name: relative,
-            len: Some(meta.len()),
-            name_in_directory: None,
+            reached: Reached::Linked { len: meta.len() },
         })));
     }
     if kind == EntryKind::Directory {
@@ -351,8 +352,7 @@ fn entry(
         path: path.clone(),
         target: path,
         name: relative,
-        len: None,
-        name_in_directory: Some(name),
+        reached: Reached::Listed(name),
     })))
 }
 
