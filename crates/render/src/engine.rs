@@ -296,7 +296,7 @@ fn execute(
     let documents = if name.ends_with("NOTES.txt") {
         Vec::new()
     } else {
-        read_documents(name, &text)
+        read_documents(&text)
     };
     Ok(RenderedFile { text, documents })
 }

@@ -214,12 +214,11 @@ fn split_policies(value: Option<&String>) -> Vec<String> {
 pub type Documents = Vec<(String, Result<Head, String>)>;
 
 /// Splits one rendered file into documents and reads their heads, as Helm's
-/// `SortManifests` does for each file; partials and blank files have none. The
-/// engine calls this as each file renders, so the work runs in parallel with
-/// the other templates.
-pub fn read_documents(path: &str, content: &str) -> Documents {
-    let partial = path.rsplit('/').next().is_some_and(|b| b.starts_with('_'));
-    if partial || content.trim().is_empty() {
+/// `SortManifests` does for each file; a blank file has none. The engine calls
+/// this as each file renders (partials never do), so the work runs in
+/// parallel with the other templates.
+pub fn read_documents(content: &str) -> Documents {
+    if content.trim().is_empty() {
         return Vec::new();
     }
     goyaml::split::split_manifests(content)
