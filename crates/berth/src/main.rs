@@ -9,10 +9,9 @@ use std::io::Write;
 
 use clap::Parser;
 
-/// Rendering allocates many small values; mimalloc serves them several times
-/// faster than the system allocator, and musl's in particular.
+/// Rendering allocates many small values and keeps most of them until it ends.
 #[global_allocator]
-static ALLOCATOR: allocator::Mimalloc = allocator::Mimalloc;
+static ALLOCATOR: allocator::BerthAllocator = allocator::BerthAllocator;
 
 fn main() {
     // The worker threads start while the arguments are parsed, rather than

@@ -162,7 +162,7 @@ pub fn render_prepared(
     files.retain(|name, _| !name.ends_with("NOTES.txt"));
     let documents = files
         .iter_mut()
-        .map(|(name, file)| (&*name, std::mem::take(&mut file.documents)));
+        .map(|(name, file)| (name, std::mem::take(&mut file.documents)));
     let sorted = sort_documents(documents, opts.helm).map_err(with_hint)?;
     let crds = if opts.include_crds {
         crd_objects(&chart, chart.name())?
