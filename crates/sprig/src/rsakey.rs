@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use num_bigint::BigUint;
 use rand::RngCore;
 
-use crate::montgomery::Modulus;
+use crate::montgomery::{Modulus, Residue};
 
 /// Odd primes below this divide no candidate that reaches Miller–Rabin.
 const SIEVE_LIMIT: usize = 1 << 16;
@@ -125,13 +125,12 @@ fn probably_prime(n: &BigUint, bits: usize, rng: &mut impl RngCore) -> bool {
     let modulus = Modulus::new(n);
     let one = modulus.residue(&BigUint::from(1u32));
     let minus_one = modulus.residue(&n_minus_1);
-    let witness = |base: &BigUint| {
-        let mut y = modulus.pow(&modulus.residue(base), &d);
+    let witness = |mut y: Residue| {
         if y == one || y == minus_one {
             return false;
         }
         for _ in 1..s {
-            y = modulus.mul(&y, &y);
+            y = modulus.square(&y);
             if y == minus_one {
                 return false;
             }
@@ -141,14 +140,15 @@ fn probably_prime(n: &BigUint, bits: usize, rng: &mut impl RngCore) -> bool {
         }
         true
     };
-    if witness(&BigUint::from(2u32)) {
+    if witness(modulus.pow_of_two(&d)) {
         return false;
     }
     let span = n - 3u32;
     let mut bytes = vec![0u8; bits.div_ceil(8) + 8];
     (0..random_rounds(bits)).all(|_| {
         rng.fill_bytes(&mut bytes);
-        !witness(&(BigUint::from_bytes_be(&bytes) % &span + 2u32))
+        let base = BigUint::from_bytes_be(&bytes) % &span + 2u32;
+        !witness(modulus.pow(&modulus.residue(&base), &d))
     })
 }
 
