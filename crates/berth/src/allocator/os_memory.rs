@@ -46,8 +46,13 @@ static REGIONS: Mutex<Regions> = Mutex::new(Regions {
 pub fn carve(len: usize) -> *mut u8 {
     let mut regions = REGIONS.lock().unwrap_or_else(PoisonError::into_inner);
     if regions.left < len {
-        let region_len = REGION.max(len.next_multiple_of(HUGE_PAGE));
-        let Some(start) = map_region(region_len) else {
+        // Under a tight address-space limit a whole region may not fit where
+        // the memory asked for still does.
+        let needed = len.next_multiple_of(HUGE_PAGE);
+        let Some((start, region_len)) = [REGION.max(needed), needed]
+            .into_iter()
+            .find_map(|region_len| Some((map_region(region_len)?, region_len)))
+        else {
             return ptr::null_mut();
         };
         regions.next = start;
