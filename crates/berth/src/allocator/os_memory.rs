@@ -16,6 +16,9 @@ const HUGE_PAGE: usize = 2 << 20;
 /// resident.
 const REGION: usize = 64 << 20;
 
+/// The shortest stretch kept for reuse, and so the shortest `stretch` gives.
+pub const MIN_SPARE: usize = 64 << 10;
+
 /// A stretch of unused memory waiting for a thread, linked through its start.
 struct SpareStretch {
     next: *mut SpareStretch,
@@ -64,9 +67,6 @@ pub fn carve(len: usize) -> *mut u8 {
     regions.left -= len;
     start
 }
-
-/// The shortest stretch kept for reuse, and so the shortest `stretch` gives.
-pub const MIN_SPARE: usize = 64 << 10;
 
 /// A stretch for a thread to carve blocks from, with its length: one left by
 /// an ended thread if there is one (at least `MIN_SPARE` bytes), otherwise
