@@ -4,10 +4,11 @@
 //! `QuoteMeta`, and Go's compile error texts for the common syntax errors. The
 //! plain forms panic (through `MustCompile`) where the `must` forms return errors.
 //! Compiled expressions are cached for the process, as charts repeat a handful of
-//! patterns many times.
+//! patterns many times, and shared rather than cloned: a clone of a `Regex`
+//! starts without the matching caches the original has built.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use gotmpl::{gofmt, FuncError, Value};
 use regex::Regex;
@@ -37,24 +38,30 @@ pub(crate) fn register(r: &mut Registry) {
         )
     };
     r.add(&["regexFindAll"], vec![STRING, STRING, INT], move |a| {
-        Ok(find_all(&a, &must(str_arg(&a, 0))?))
+        Ok(find_all(&a, &*must(str_arg(&a, 0))?))
     });
     r.add(&["mustRegexFindAll"], vec![STRING, STRING, INT], move |a| {
         Ok(find_all(
             &a,
-            &compile(str_arg(&a, 0)).map_err(FuncError::new)?,
+            &*compile(str_arg(&a, 0)).map_err(FuncError::new)?,
         ))
     });
     let find =
         |a: &[Value], re: &Regex| Value::from(re.find(str_arg(a, 1)).map_or("", |m| m.as_str()));
     r.add(&["regexFind"], vec![STRING, STRING], move |a| {
-        Ok(find(&a, &must(str_arg(&a, 0))?))
+        Ok(find(&a, &*must(str_arg(&a, 0))?))
     });
     r.add(&["mustRegexFind"], vec![STRING, STRING], move |a| {
-        Ok(find(&a, &compile(str_arg(&a, 0)).map_err(FuncError::new)?))
+        Ok(find(&a, &*compile(str_arg(&a, 0)).map_err(FuncError::new)?))
     });
     r.add(&["regexReplaceAll"], vec![STRING, STRING, STRING], |a| {
-        Ok(replace_all(&must(str_arg(&a, 0))?, str_arg(&a, 1), str_arg(&a, 2), true).into())
+        Ok(replace_all(
+            &*must(str_arg(&a, 0))?,
+            str_arg(&a, 1),
+            str_arg(&a, 2),
+            true,
+        )
+        .into())
     });
     r.add(
         &["mustRegexReplaceAll"],
@@ -69,7 +76,7 @@ pub(crate) fn register(r: &mut Registry) {
         vec![STRING, STRING, STRING],
         |a| {
             Ok(replace_all(
-                &must(str_arg(&a, 0))?,
+                &*must(str_arg(&a, 0))?,
                 str_arg(&a, 1),
                 str_arg(&a, 2),
                 false,
@@ -99,7 +106,7 @@ pub(crate) fn register(r: &mut Registry) {
 }
 
 /// `regexp.MustCompile`: a compile error is a panic naming the expression.
-fn must(expr: &str) -> Result<Regex, FuncError> {
+fn must(expr: &str) -> Result<Arc<Regex>, FuncError> {
     compile(expr).map_err(|e| {
         let quoted = if gofmt::can_backquote(expr.as_bytes()) {
             format!("`{expr}`")
@@ -114,8 +121,8 @@ fn must(expr: &str) -> Result<Regex, FuncError> {
 const CACHE_LIMIT: usize = 512;
 
 /// `regexp.Compile`, with Go's error text.
-pub(crate) fn compile(expr: &str) -> Result<Regex, String> {
-    type Cache = Mutex<HashMap<String, Result<Regex, String>>>;
+pub(crate) fn compile(expr: &str) -> Result<Arc<Regex>, String> {
+    type Cache = Mutex<HashMap<String, Result<Arc<Regex>, String>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Cache::default);
     if let Some(compiled) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(expr) {
@@ -123,7 +130,7 @@ pub(crate) fn compile(expr: &str) -> Result<Regex, String> {
     }
     let compiled = match go_syntax_error(expr) {
         Some(e) => Err(format!("error parsing regexp: {e}")),
-        None => Regex::new(&translate(expr)).map_err(|_| {
+        None => Regex::new(&translate(expr)).map(Arc::new).map_err(|_| {
             format!("error parsing regexp: invalid or unsupported Perl syntax: `{expr}`")
         }),
     };
