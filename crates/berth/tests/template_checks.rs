@@ -127,6 +127,14 @@ fn files_read_on_demand_render_as_in_helm() {
     );
 }
 
+/// `tpl` over values with and without actions: text without any renders as
+/// itself (berth skips parsing it), and `<no value>` leaves every result, as
+/// helm 4 printed (`testdata/render/tpl.helm4.yaml`).
+#[test]
+fn tpl_renders_text_with_and_without_actions_as_helm_does() {
+    renders_as_helm("tpl", &[], "tpl.helm4.yaml");
+}
+
 /// Templates are parsed while subcharts are enabled and values coalesced: a parse
 /// error in a disabled subchart must not matter, a subchart under an alias is
 /// rendered under its alias, and the same error counts once the subchart is

@@ -245,6 +245,10 @@ thread_local! {
     static INCLUDE_DEPTH: RefCell<HashMap<String, usize>> = RefCell::default();
 }
 
+/// What opens an action (and a comment) in a template: `tpl` uses the
+/// default delimiters.
+const ACTION_START: &str = "{{";
+
 /// `include` and `tpl`.
 pub fn template_functions() -> Vec<(String, Function)> {
     let include = Function::new(
@@ -278,18 +282,25 @@ pub fn template_functions() -> Vec<(String, Function)> {
         Signature::new(vec![GoType::String, GoType::Interface]),
         |ctx, args| {
             let text = string_arg(&args);
+            if !text.contains(ACTION_START) {
+                // Text without actions renders as itself, and charts pass
+                // plain values through `tpl` all the time.
+                return Ok(Value::from(text.replace("<no value>", "")));
+            }
             let parent: &Templates = ctx.templates();
             let mut clone = parent.clone();
             let root = parent.name().to_string();
-            let quoted = gotmpl::gofmt::quote(&text);
+            let quoted = || gotmpl::gofmt::quote(&text);
             match clone.parse_and_execute(&root, &text, &args[1]) {
                 Ok(out) => Ok(Value::from(out.replace("<no value>", ""))),
                 Err(TemplateError::Parse(e)) => Err(FuncError::new(format!(
-                    "cannot parse template {quoted}: {}",
+                    "cannot parse template {}: {}",
+                    quoted(),
                     e.message
                 ))),
                 Err(TemplateError::Exec(e)) => Err(FuncError::new(format!(
-                    "error during tpl function execution for {quoted}: {}",
+                    "error during tpl function execution for {}: {}",
+                    quoted(),
                     e.message
                 ))),
             }
