@@ -1,6 +1,6 @@
 //! RSA key generation at Go's speed: each prime is searched for upwards from a
 //! random odd start with its two top bits set, in a window sieved by every odd
-//! prime below 2^16, and confirmed by Miller–Rabin with base 2 and then as many
+//! prime below 2^18, and confirmed by Miller–Rabin with base 2 and then as many
 //! random bases as Go's `crypto/rsa` uses (FIPS 186-5, table B.1). The two primes
 //! are searched for at the same time on two threads, and the key is built with the
 //! public exponent 65537 and the Carmichael private exponent, as Go 1.24 does.
@@ -13,7 +13,7 @@ use rand::RngCore;
 use crate::montgomery::{Modulus, Residue};
 
 /// Odd primes below this divide no candidate that reaches Miller–Rabin.
-const SIEVE_LIMIT: usize = 1 << 16;
+const SIEVE_LIMIT: usize = 1 << 18;
 /// How many odd candidates one random start covers.
 const WINDOW: usize = 1 << 14;
 /// The public exponent, prime, so `gcd(e, p-1) = 1` unless `p ≡ 1 (mod e)`.
@@ -62,7 +62,7 @@ fn small_primes() -> &'static [u32] {
     })
 }
 
-/// A random prime of exactly `bits` bits (at least 18, so above every sieving
+/// A random prime of exactly `bits` bits (at least 19, so above every sieving
 /// prime) with its top two bits set, such that `p - 1` is coprime to [`EXPONENT`].
 fn random_prime(bits: usize, rng: &mut impl RngCore) -> BigUint {
     let mut bytes = vec![0u8; bits.div_ceil(8)];
@@ -165,7 +165,7 @@ mod tests {
         for n in [9u32, 561, 65_537 * 3, 2_147_483_649] {
             assert!(!probably_prime(&BigUint::from(n), 32, &mut rng), "{n}");
         }
-        for bits in [18, 23, 64, 512] {
+        for bits in [19, 23, 64, 512] {
             let p = random_prime(bits, &mut rng);
             assert_eq!(p.bits() as usize, bits);
             assert!(p.bit(bits as u64 - 2));
